@@ -1,0 +1,5 @@
+import sys
+
+from costshare.cli import main
+
+sys.exit(main())

@@ -1,0 +1,130 @@
+"""From a seeds folder to the claims and findings tables: the steps every entry point shares
+(the command line, notebook 01, the render)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from costshare import paths
+from costshare.errors import InputError
+
+#: claims.csv, in this order; the README's codebook documents each column.
+CLAIM_COLUMNS = [
+    "id", "article", "start", "end", "sentence", "surface", "value", "value_high", "unit",
+    "qualifier", "restates", "country", "kind", "period", "rule", "cues",
+]
+
+
+@dataclass
+class Extraction:
+    articles: list  # list[Article]
+    claims: list  # list[Claim]
+    findings: list  # list[Finding]; empty until reconciliation runs
+    reference: object | None  # costshare.reference.Reference when loaded
+
+
+def run(seeds_dir: str | Path, reference_dir: str | Path | None = None, *, reconcile: bool = True) -> Extraction:
+    """Load, extract, attribute and (when the reference data is there) reconcile."""
+    from costshare.attribute import attribute_article
+    from costshare.corpus import load_corpus
+    from costshare.extract import extract_claims
+
+    articles = load_corpus(seeds_dir)
+    reference = _load_reference(reference_dir)
+    agreements = reference.agreements.to_dict("records") if reference is not None else []
+    claims = []
+    for article in articles:
+        claims.extend(attribute_article(article, extract_claims(article), agreements))
+    findings = []
+    if reconcile and reference is not None:
+        try:
+            from costshare import reconcile as reconcile_mod
+        except ImportError:
+            reconcile_mod = None
+        if reconcile_mod is not None:
+            findings = reconcile_mod.reconcile(claims, articles, reference)
+    return Extraction(articles, claims, findings, reference)
+
+
+def _load_reference(reference_dir):
+    try:
+        from costshare import reference
+    except ImportError:
+        return None
+    return reference.load(reference_dir if reference_dir is not None else paths.REFERENCE_DIR)
+
+
+def _cell(value) -> str | int:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def claims_rows(claims) -> list[dict]:
+    return [{col: _cell(getattr(c, col)) for col in CLAIM_COLUMNS} for c in claims]
+
+
+def claims_frame(claims):
+    import pandas as pd
+
+    return pd.DataFrame(claims_rows(claims), columns=CLAIM_COLUMNS)
+
+
+def findings_rows(findings) -> list[dict]:
+    from costshare.reconcile import FINDING_COLUMNS
+
+    return [{col: _cell(getattr(f, col)) for col in FINDING_COLUMNS} for f in findings]
+
+
+def findings_frame(findings):
+    import pandas as pd
+    from costshare.reconcile import FINDING_COLUMNS
+
+    return pd.DataFrame(findings_rows(findings), columns=FINDING_COLUMNS)
+
+
+def write_csv(rows: list[dict], columns: list[str], path: Path) -> None:
+    """Deterministic CSV (UTF-8, \\n line ends, fixed column order), written atomically."""
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class ExtractResult:
+    n_articles: int
+    n_claims: int
+    n_findings: int
+
+
+def extract_to(seeds_dir: str | Path, out_dir: str | Path, reference_dir: str | Path | None = None) -> ExtractResult:
+    """The ``extract`` command: everything is computed before anything is written."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out must be a folder, not a file")
+    result = run(seeds_dir, reference_dir)
+    write_csv(claims_rows(result.claims), CLAIM_COLUMNS, out / "claims.csv")
+    if result.reference is not None:
+        try:
+            from costshare.reconcile import FINDING_COLUMNS
+        except ImportError:
+            FINDING_COLUMNS = None
+        if FINDING_COLUMNS is not None:
+            write_csv(findings_rows(result.findings), FINDING_COLUMNS, out / "findings.csv")
+    return ExtractResult(len(result.articles), len(result.claims), len(result.findings))

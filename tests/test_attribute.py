@@ -1,0 +1,128 @@
+"""Attribution on sentences written for these tests: country, kind and period resolve against
+the publication date, and each keeps the cue that decided it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from costshare.attribute import attribute_article, fiscal_year_of
+from costshare.extract import extract_claims
+from tests.test_extract import article
+
+
+def attributed(text: str, published=dt.date(2021, 1, 31), agreements=()):
+    a = article(text, published)
+    return attribute_article(a, extract_claims(a), agreements)
+
+
+def one(text: str, **kw):
+    (c,) = attributed(text, **kw)
+    return c
+
+
+@pytest.mark.parametrize(
+    "text,published,period",
+    [
+        ("This year Japan's contribution is 201.7 billion yen.", dt.date(2021, 1, 31), "FY2021"),
+        ("Last year Japan's share was 199.3 billion yen.", dt.date(2021, 1, 31), "FY2020"),
+        ("Japan will pay 211 billion yen in fiscal 2022.", dt.date(2021, 12, 21), "FY2022"),
+        ("Japan budgeted 197.4 billion yen for FY2019.", dt.date(2020, 10, 17), "FY2019"),
+        ("The pact, which runs through 2026, has Japan pay 211 billion yen a year.", dt.date(2022, 1, 7), "FY2022-FY2026"),
+        ("Japan pays about 200 billion yen annually.", dt.date(2020, 11, 18), "FY2020"),
+        ("Japan pays about 200 billion yen annually.", dt.date(2021, 2, 1), "FY2020"),
+        ("South Korea paid 1.04 trillion won last year.", dt.date(2021, 3, 10), "2020"),
+        ("South Korea will pay 1.18 trillion won this year.", dt.date(2021, 3, 10), "2021"),
+        ("In 2019 South Korea paid 1,038.9 billion won.", dt.date(2021, 3, 10), "2019"),
+    ],
+)
+def test_money_periods(text, published, period):
+    c = one(text, published=published)
+    assert c.period == period, c.cues
+    assert "period:" in c.cues
+
+
+@pytest.mark.parametrize(
+    "text,published,period",
+    [
+        ("The current five-year deal expires next March, Japan said.", dt.date(2020, 11, 18), "FY2016-FY2020"),
+        ("Japan and the US agreed a new five-year deal.", dt.date(2022, 1, 7), "FY2022-FY2026"),
+        ("Japan signed a five-year deal from 2022.", dt.date(2021, 6, 1), "FY2022-FY2026"),
+        ("South Korea's six-year deal runs through 2025.", dt.date(2021, 3, 10), "2020-2025"),
+        ("Japan may sign a one-year deal instead of the usual five-year pact.", dt.date(2020, 11, 18), "FY2021"),
+    ],
+)
+def test_term_periods(text, published, period):
+    c = attributed(text, published=published)[0]
+    assert c.period == period, c.cues
+
+
+def test_alternative_terms_get_no_period():
+    cs = attributed("Japan may sign a one-year deal instead of the usual five-year pact.", published=dt.date(2020, 11, 18))
+    assert cs[1].period == "" and "instead of" in cs[1].cues
+
+
+def test_ordinal_sma_is_dated_by_the_agreements_record():
+    agreements = [{"country": "South Korea", "number": 10, "term_start": "2019-01-01", "term_end": "2019-12-31"}]
+    c = one("South Korea reached a one-year agreement in the 10th SMA.", agreements=agreements)
+    assert (c.country, c.kind, c.period) == ("South Korea", "term", "2019")
+
+
+@pytest.mark.parametrize(
+    "text,country",
+    [
+        ("Japan pays 200 billion yen a year.", "Japan"),
+        ("Tokyo pays 200 billion yen a year.", "Japan"),
+        ("Seoul pays 1.04 trillion won a year.", "South Korea"),
+        ("The SMA costs 1.04 trillion won a year.", "South Korea"),  # currency alone
+        ("Unlike the Korea-US SMA, the US-Japan SMA is renewed with a five-year deal.", "Japan"),
+        ("North Korea aside, South Korea pays $0.9 billion a year.", "South Korea"),
+    ],
+)
+def test_country(text, country):
+    assert one(text).country == country
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("Japan pays 200 billion yen a year in host-nation support.", "annual"),
+        ("Trump demanded $8 billion a year from Japan.", "demand"),
+        ("Washington asked Seoul for $5 billion.", "demand"),
+        ("Japan will pay 1,055.1 billion yen in total over five years.", "total"),
+        ("Japan's defense budget is 5.4 trillion yen this year.", "other"),
+        ("Japan and the IOC split the Olympics cost of 1.6 trillion yen.", "other"),
+        ("Japan logged 1,784 COVID-19 cases and spent 300 billion yen on vaccines.", "other"),
+        ("Japan's share rose 1.2% this year.", "increase_pct"),
+        ("Japan covers 75% of utility costs.", "other"),
+        ("Japan hosts 55,000 US troops.", "troops"),
+        ("About 9,000 Marines will relocate from Okinawa, Japan to Guam.", "other"),
+        ("Some 4,500 Korean employees of USFK were furloughed.", "other"),
+    ],
+)
+def test_kind(text, kind):
+    c = [c for c in attributed(text) if c.unit not in ("years",)][0]
+    assert c.kind == kind, c.cues
+
+
+def test_cut_is_a_negative_change():
+    c = one("Japan's burden was cut by 8.9% under the deal.")
+    assert (c.kind, c.value) == ("increase_pct", -c.value.copy_abs())
+
+
+def test_restatement_inherits_country_kind_period():
+    cs = attributed("This year Japan's burden amounts to 197.4 billion yen (approximately 2.15 trillion KRW).",
+                    published=dt.date(2020, 10, 17))
+    assert [(c.country, c.kind, c.period) for c in cs] == [("Japan", "annual", "FY2020")] * 2
+    assert cs[1].cues.startswith("restates")
+
+
+def test_without_publication_date_relative_years_stay_empty():
+    c = one("Last year Japan's share was 199.3 billion yen.", published=None)
+    assert c.period == "" and "no publication date" in c.cues
+
+
+@pytest.mark.parametrize("day,fy", [(dt.date(2021, 3, 31), 2020), (dt.date(2021, 4, 1), 2021), (dt.date(2022, 1, 7), 2021)])
+def test_fiscal_year_of(day, fy):
+    assert fiscal_year_of(day) == fy

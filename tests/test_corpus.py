@@ -1,0 +1,122 @@
+"""Loading seeds: the bundled ones, the encodings users bring, and one fixture per bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from costshare import paths
+from costshare.corpus import MAX_ARTICLE_BYTES, infer_published, load_corpus
+from costshare.errors import CorpusError, InputError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_bundled_seeds_load_with_manifest_metadata():
+    articles = load_corpus(paths.SEEDS_DIR)
+    assert [a.id for a in articles] == sorted(p.name for p in paths.SEEDS_DIR.glob("*.txt"))
+    assert len(articles) == 5
+    by_id = {a.id: a for a in articles}
+    a = by_id["003_2a945ef1e2907633.txt"]
+    assert (a.published, a.outlet, a.origin_language, a.published_basis) == (
+        dt.date(2021, 1, 31), "JoongAng Ilbo", "ko", "manifest")
+    assert all(len(a.sha256) == 64 and a.in_manifest for a in articles)
+
+
+def test_cp949_article_is_decoded():
+    (a,) = load_corpus(FIXTURES / "seeds_cp949_article")
+    assert a.encoding in ("cp949", "euc_kr") and "방위비" in a.text
+    assert a.published == dt.date(2021, 3, 10) and a.published_basis.startswith("inferred")
+    assert a.origin_language == "ko"
+
+
+def test_shift_jis_article_is_decoded():
+    (a,) = load_corpus(FIXTURES / "seeds_shift_jis_article")
+    assert a.encoding in ("shift_jis", "cp932") and "駐留経費" in a.text
+    assert a.published == dt.date(2021, 2, 17)
+    assert a.origin_language == "ja"
+
+
+def test_utf8_bom_is_removed_so_offsets_start_at_the_text():
+    (a,) = load_corpus(FIXTURES / "seeds_utf8_bom_article")
+    assert a.text.startswith("Japan pays")
+
+
+def test_article_without_manifest_row_loads_with_inferred_date():
+    articles = {a.id: a for a in load_corpus(FIXTURES / "seeds_article_without_manifest_row")}
+    b = articles["b.txt"]
+    assert not b.in_manifest and b.outlet == "unknown"
+    assert b.published == dt.date(2021, 3, 10)
+    assert "March 10, 2021" in b.published_basis
+
+
+def test_article_without_any_date_says_so():
+    (a,) = load_corpus(FIXTURES / "seeds_article_without_date")
+    assert a.published is None and a.published_basis.startswith("unknown")
+
+
+@pytest.mark.parametrize(
+    "fixture,fragment",
+    [
+        ("seeds_binary_file", "photo.txt: binary file"),
+        ("seeds_empty_file", "empty.txt: empty file"),
+        ("seeds_manifest_row_without_file", "file 'missing.txt' is not in the seeds folder"),
+        ("seeds_manifest_bad_date", "row 2, column published: '18/11/2020' is not a date"),
+        ("seeds_manifest_missing_column", "missing column 'origin_language'"),
+        ("seeds_manifest_duplicate_file", "listed twice"),
+    ],
+)
+def test_bad_input_is_a_one_line_error_naming_the_file(fixture, fragment):
+    with pytest.raises(CorpusError) as err:
+        load_corpus(FIXTURES / fixture)
+    message = str(err.value)
+    assert fragment in message and "\n" not in message
+    assert isinstance(err.value, InputError) and err.value.exit_code == 2
+
+
+def test_missing_seeds_folder(tmp_path):
+    with pytest.raises(CorpusError, match="seeds folder not found"):
+        load_corpus(tmp_path / "nope")
+
+
+def test_empty_seeds_folder(tmp_path):
+    with pytest.raises(CorpusError, match="no articles found"):
+        load_corpus(tmp_path)
+
+
+def test_oversized_article_is_refused_without_reading_it(tmp_path):
+    big = tmp_path / "dump.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_ARTICLE_BYTES + 1)  # sparse: no 5 MB written to disk
+    with pytest.raises(CorpusError, match="too large for a news article"):
+        load_corpus(tmp_path)
+
+
+def test_undecodable_bytes_are_refused(tmp_path):
+    (tmp_path / "x.txt").write_bytes(bytes(range(128, 256)) * 20 + b"\x01\x02\x03" * 200)
+    with pytest.raises(CorpusError):
+        load_corpus(tmp_path)
+
+
+def test_dotfiles_and_readme_are_not_articles(tmp_path):
+    shutil.copy(FIXTURES / "seeds_article_without_date" / "nodate.txt", tmp_path)
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / "README.md").write_text("notes")
+    assert [a.id for a in load_corpus(tmp_path)] == ["nodate.txt"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Talks on Oct. 6, 2020 and November 18, 2020.", dt.date(2020, 11, 18)),
+        ("Published 2021-02-24 in Tokyo.", dt.date(2021, 2, 24)),
+        ("On 7 January 2022 they signed.", dt.date(2022, 1, 7)),
+        ("2021年3月31日に発効した。", dt.date(2021, 3, 31)),
+        ("No date here at all.", None),
+    ],
+)
+def test_infer_published(text, expected):
+    assert infer_published(text)[0] == expected
