@@ -190,16 +190,30 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
         prev = _DEMAND.search(ctx.sentences[c._sent - 1].text)
         if prev:
             return "demand", f"kind: {prev.group(0)!r} in the sentence before"
-    per_year = _PER_YEAR.search(sentence)
-    total = _TOTAL.search(sentence)
-    if total and not per_year:
-        return "total", f"kind: {total.group(0)!r}"
+    per_year = _nearest(_PER_YEAR, ctx, c)
+    total = _nearest(_TOTAL, ctx, c)
+    if total and (not per_year or total[0] < per_year[0]):
+        return "total", f"kind: {total[1]!r}"
     if per_year:
-        return "annual", f"kind: {per_year.group(0)!r}"
+        return "annual", f"kind: {per_year[1]!r}"
     pay = _PAY.search(sentence)
     if pay:
         return "annual", f"kind: {pay.group(0)!r}"
     return "other", "kind: no burden cue"
+
+
+def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | None:
+    """The match of a cue nearest to the claim in its sentence: (distance, text)."""
+    s_start, raw = ctx.sentence_raw(c)
+    # "211 billion yen ($1.85 billion) a year": the cue follows the restatement, not the amount
+    tail = max([c._nend] + [r._nend for r in ctx.claims if r.restates == c.id])
+    at, end = c._nstart - s_start, tail - s_start
+    best = None
+    for m in pattern.finditer(raw):
+        d = m.start() - end if m.start() >= end else at - m.end() if m.end() <= at else 0
+        if best is None or d < best[0]:
+            best = (max(d, 0), m.group(0))
+    return best
 
 
 def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, str]:
@@ -215,6 +229,11 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         return "", "period: no publication date"
     if c.kind not in ("annual", "total", "demand", "increase_pct"):
         return "", ""
+    deal = next((t for t in ctx.claims if t._sent == c._sent and t.kind == "term" and "-" in t.period
+                 and t.country == country), None)
+    if deal is not None and c.kind in ("annual", "total"):
+        # "a new five-year deal from 2022 ... 1,055.1 billion yen in total, 211 billion yen a year"
+        return deal.period, f"period: the {deal.surface!r} deal in the sentence ({deal.period})"
     through = _THROUGH.search(raw)
     if through and c.kind == "annual" and published and country:
         # "the contract, which runs through 2026, requires ... a year": a per-year amount over the
@@ -224,7 +243,7 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
             fiscal_year_of(published) if country == JAPAN else published.year)
         if start <= end:
             return _fmt(country, start, end), f"period: {through.group(0)!r}, from the year of publication"
-    explicit = _explicit_year(raw, at, country)
+    explicit = _explicit_year(raw, at, at + (c._nend - c._nstart), country)
     if explicit:
         return explicit
     if c.kind == "demand":
@@ -239,11 +258,15 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     return "", "period: no year cue"
 
 
-def _explicit_year(raw: str, at: int, country: str) -> tuple[str, str] | None:
+def _distance(m: re.Match, at: int, end: int) -> int:
+    return m.start() - end if m.start() >= end else max(at - m.end(), 0)
+
+
+def _explicit_year(raw: str, at: int, end: int, country: str) -> tuple[str, str] | None:
     best = None
     for m in _FY.finditer(raw):
         y = int(m.group("y") or m.group("y2"))
-        d = abs(m.start() - at)
+        d = _distance(m, at, end)
         if best is None or d < best[0]:
             best = (d, _fmt(JAPAN if country == JAPAN or not country else country, y), m.group(0))
     if best:
@@ -252,7 +275,7 @@ def _explicit_year(raw: str, at: int, country: str) -> tuple[str, str] | None:
         # a year inside the claim's own surface ("2017 billion yen") is not a period cue
         if at <= m.start() < at + 20 and raw[m.end(): m.end() + 12].lstrip().lower().startswith(("billion", "trillion", "million")):
             continue
-        d = abs(m.start() - at)
+        d = _distance(m, at, end)
         y = int(m.group("y"))
         if best is None or d < best[0]:
             best = (d, _fmt(country, y), m.group(0))

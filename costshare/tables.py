@@ -55,3 +55,8 @@ def counts_by_country_and_kind(claims):
 
     country = claims["country"].replace("", "(unknown)")
     return pd.crosstab(country, claims["kind"], margins=True, margins_name="all")
+
+
+def findings_overview(findings):
+    """Findings as a reader takes them in: severity, what was checked, the message."""
+    return findings[["id", "severity", "check", "message", "suggested_value", "suggested_unit"]].set_index("id")

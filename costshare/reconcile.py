@@ -1,0 +1,508 @@
+"""Check claims against each other, against ECB exchange rates and against the reference records.
+
+A finding says what is wrong and why, in words a reader can quote:
+- error: the claim is wrong and a reading is suggested (a power-of-ten slip, a dropped digit, a
+  restatement at an impossible exchange rate, a term the agreement does not have);
+- warning: something does not fit, cause unclear (a real figure of another year);
+- info: a spread worth knowing (several articles report one quantity differently).
+Correct claims produce nothing: tolerances follow the precision the article printed ("200 billion"
+is two significant digits) and its hedges ("nearly", "about").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from costshare import display
+from costshare.attribute import JAPAN, KOREA
+
+FINDING_COLUMNS = ["id", "check", "severity", "message", "claims", "records", "suggested_value", "suggested_unit"]
+SEVERITIES = ("error", "warning", "info")
+CHECKS = ("magnitude", "currency_pair", "stated_change", "agreement_term", "cross_source")
+
+HEDGES = {"nearly", "about", "approximately", "around", "roughly", "some", "almost", "close to", "an estimated", "estimated"}
+#: The exchange rate a reporter used may be a few days or a monthly average away from the ECB
+#: rate of the publication date.
+FX_SLACK = 0.03
+HEDGE_SLACK = 0.03
+SCOPE = {JAPAN: "HNS_total", KOREA: "SMA_total"}
+
+
+@dataclass
+class Finding:
+    id: str
+    check: str
+    severity: str
+    message: str
+    claims: str  # claim ids joined by ';', the claim the finding is about first
+    records: str = ""  # record ids joined by ';'
+    suggested_value: Decimal | None = None
+    suggested_unit: str = ""
+    # internal: for ordering and for the "what changed" diff
+    _order: tuple = field(default=(), repr=False)
+
+
+def reconcile(claims, articles, reference) -> list:
+    """All findings about a corpus's claims, in a stable order (check, article, offset)."""
+    ctx = _Context(claims, articles, reference)
+    findings: list[Finding] = []
+    findings += _magnitude(ctx)
+    findings += _currency_pairs(ctx)
+    findings += _stated_changes(ctx)
+    findings += _agreement_terms(ctx)
+    findings += _cross_source(ctx)
+    order = {c: i for i, c in enumerate(CHECKS)}
+    findings.sort(key=lambda f: (order[f.check], f._order, f.id))
+    return findings
+
+
+# --- shared context ------------------------------------------------------------------------------
+
+
+class _Context:
+    def __init__(self, claims, articles, reference):
+        self.claims = claims
+        self.by_id = {c.id: c for c in claims}
+        self.articles = {a.id: a for a in articles}
+        self.reference = reference
+        self.restated_by: dict[str, list] = {}
+        for c in claims:
+            if c.restates:
+                self.restated_by.setdefault(c.restates, []).append(c)
+        #: magnitude corrections found so far: claim id -> corrected value (same unit)
+        self.corrected: dict[str, Decimal] = {}
+
+    def published(self, claim):
+        return self.articles[claim.article].published
+
+    def record_for(self, country: str, period: str, kind: str):
+        """The preferred record a claim of this country, period and kind speaks of, or None."""
+        if not period or country not in SCOPE:
+            return None
+        measure = "annual"
+        if "-" in period:
+            measure = "period_total" if kind == "total" else "annual_avg"
+        elif kind == "total":
+            return None
+        rows = self.reference.find(country, period, scope=SCOPE[country], measure=measure)
+        rows = rows[rows["amount"].notna()] if len(rows) else rows
+        if not len(rows):
+            return None
+        # Korea's early years have a USD and a KRW record; prefer the won
+        rows = rows.sort_values("currency", key=lambda s: s.map({"KRW": 0, "JPY": 0, "USD": 1}))
+        return rows.iloc[0]
+
+    def annual_records(self, country: str):
+        return self.reference.annual(country, SCOPE[country])
+
+
+def _label(c) -> str:
+    return f"\u201c{c.surface}\u201d ({c.article.rsplit('.', 1)[0][:3]}, {c.period or 'no period'})"
+
+
+def _fid(check: str, claim) -> str:
+    return f"{check}:{claim.id}"
+
+
+def _order(c) -> tuple:
+    return (c.article, c.start)
+
+
+def tolerance(claim) -> float:
+    """How far a value may sit from the truth and still be what the article meant: half a unit of
+    the last printed digit (trailing zeros of a whole number count as rounding), widened by hedges."""
+    digits = re.sub(r"[^\d.]", "", re.match(r"[\d,.]*\d", re.sub(r"^[^\d]*", "", claim.surface)).group(0)) if re.search(r"\d", claim.surface) else ""
+    if digits:
+        mantissa = Decimal(digits.replace(",", "") or "0")
+        if "." in digits:
+            unit = Decimal(1).scaleb(-len(digits.split(".")[1]))
+        else:
+            # trailing zeros of a whole number are rounding, but "200" still says two digits
+            whole = digits.replace(",", "")
+            kept = max(len(whole.rstrip("0")), 2)
+            unit = Decimal(10) ** max(len(whole) - kept, 0)
+        rel = float(unit / 2 / mantissa) if mantissa else 0.5
+    else:
+        rel = 0.005  # word numbers ("one trillion")
+    if claim.qualifier in HEDGES:
+        rel += HEDGE_SLACK
+    return rel
+
+
+def _convert(value: Decimal, frm: str, to: str, day) -> tuple[float, object]:
+    from costshare import money
+
+    if frm == to:
+        return float(value), None
+    rate = money.rate_on(frm, to, day)
+    return float(value) * rate.value, rate
+
+
+def _rate_text(rate) -> str:
+    """The rate in the direction a reader knows (1 USD = 104.6 JPY, not 1 JPY = 0.00956 USD)."""
+    if rate is None:
+        return ""
+    base, quote, value = rate.base, rate.quote, rate.value
+    if value < 1:
+        base, quote, value = quote, base, 1 / value
+    return f"ECB rate of {rate.period} (1 {base} = {value:,.4g} {quote})"
+
+
+def _rate_id(rate) -> str:
+    return f"ECB {rate.base}/{rate.quote} {rate.period}" if rate is not None else ""
+
+
+def _off(ratio: float) -> str:
+    """1.162 -> '16.2% above'; 0.968 -> '3.2% below'."""
+    return f"{abs(ratio - 1) * 100:.1f}% {'above' if ratio > 1 else 'below'}"
+
+
+def _dec(value) -> Decimal:
+    """A suggested value in base units, whole where it is whole (no '199300000000.0')."""
+    d = Decimal(str(value))
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+# --- magnitude -----------------------------------------------------------------------------------
+
+
+def _digit_slip(claimed: Decimal, true: Decimal) -> str:
+    """'dropped decimal point' (2017 for 201.7), 'dropped digit' (193 for 199.3), 'transposed
+    digits' (193 for 139), or '' when the printed digits are not a slip of the true ones."""
+    a = format(claimed.normalize(), "f").replace(".", "").lstrip("0").rstrip("0")
+    b = format(true.normalize(), "f").replace(".", "").lstrip("0").rstrip("0")
+    if a == b:
+        return "dropped decimal point" if claimed != true else ""
+    if len(b) == len(a) + 1 and any(b[:i] + b[i + 1:] == a for i in range(len(b))):
+        return "dropped digit"
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 2:
+        i = [k for k in range(len(a)) if a[k] != b[k]]
+        if i[1] == i[0] + 1 and a[i[0]] == b[i[1]] and a[i[1]] == b[i[0]]:
+            return "transposed digits"
+    return ""
+
+
+def _printed(c) -> Decimal:
+    """The number as printed, before its scale word (2017 of '2017 billion yen')."""
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", c.surface)
+    return Decimal(m.group(0).replace(",", "")) if m else c.value
+
+
+def _magnitude(ctx: _Context) -> list[Finding]:
+    out = []
+    for c in ctx.claims:
+        if c.restates or c.kind not in ("annual", "total") or c.unit not in ("USD", "JPY", "KRW"):
+            continue
+        record = ctx.record_for(c.country, c.period, c.kind)
+        published = ctx.published(c)
+        if record is None or published is None:
+            continue
+        finding = _magnitude_one(ctx, c, record, published)
+        if finding:
+            out.append(finding)
+    return out
+
+
+def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
+    from costshare.money import NoRateError
+
+    rec_value, rec_ccy = float(record["amount_base"]), record["currency"]
+    try:
+        claimed, rate = _convert(c.value, c.unit, rec_ccy, published)
+    except NoRateError:
+        return None
+    tol = tolerance(c) + (FX_SLACK if rate is not None else 0)
+    ratio = claimed / rec_value
+    if abs(ratio - 1) <= tol:
+        return None
+    rec_text = display.amount(rec_value, rec_ccy)
+    conv = f" ({display.amount(claimed, rec_ccy)} at the {_rate_text(rate)})" if rate else ""
+    source = f"{record['period']} record of {rec_text} ({record['record_id']})"
+    # a power of ten away: the printed number lost or gained a decimal point or zeros
+    k = round(math.log10(ratio))
+    if k != 0 and abs(ratio / 10**k - 1) <= tol:
+        corrected = (c.value / Decimal(10) ** k)
+        slip = _digit_slip(_printed(c), _printed(c) / Decimal(10) ** k) or f"a factor of {10 ** abs(k):,}"
+        ctx.corrected[c.id] = corrected
+        times = f"{10 ** abs(k):,} times {'larger' if k > 0 else 'smaller'} than"
+        return Finding(
+            _fid("magnitude", c), "magnitude", "error",
+            f"{_label(c)} is {times} the {source}{conv}: a {slip}. Read {display.amount(corrected, c.unit)}.",
+            c.id, record["record_id"], corrected, c.unit, _order(c),
+        )
+    # a slip of one digit against the record, in the record's own currency
+    if rate is None:
+        slip = _digit_slip(_printed(c), _printed_like(record["amount"], _printed(c)))
+        if slip:
+            corrected = _dec(rec_value)
+            ctx.corrected[c.id] = corrected
+            evidence = _restatement_evidence(ctx, c, corrected, published)
+            return Finding(
+                _fid("magnitude", c), "magnitude", "error",
+                f"{_label(c)} is {_off(ratio)} the {source}: a {slip} "
+                f"({_printed(c)} for {record['amount']}).{evidence} Read {rec_text}.",
+                c.id, record["record_id"], corrected, c.unit, _order(c),
+            )
+    # a real figure of another year
+    other = _matching_other_period(ctx, c, claimed, tol)
+    if other is not None:
+        return Finding(
+            _fid("magnitude", c), "magnitude", "warning",
+            f"{_label(c)} does not match the {source}{conv}, but it is the {other['period']} figure "
+            f"({display.amount(other['amount_base'], other['currency'])}, {other['record_id']}): "
+            f"the article likely gives the {other['period']} budget as {c.period}'s.",
+            c.id, f"{record['record_id']};{other['record_id']}", _dec(rec_value), rec_ccy, _order(c),
+        )
+    return Finding(
+        _fid("magnitude", c), "magnitude", "warning",
+        f"{_label(c)} is {_off(ratio)} the {source}{conv}; no slip or other year explains it.",
+        c.id, record["record_id"], _dec(rec_value), rec_ccy, _order(c),
+    )
+
+
+def _printed_like(record_amount, printed: Decimal) -> Decimal:
+    """The record in the printed scale of the claim (both are in billions for JPY/KRW records)."""
+    return Decimal(str(record_amount))
+
+
+def _restatement_evidence(ctx: _Context, c, corrected: Decimal, published) -> str:
+    """When the article's own restatement in another currency fits the record, say so."""
+    for r in ctx.restated_by.get(c.id, []):
+        try:
+            implied, rate = _convert(r.value, r.unit, c.unit, published)
+        except Exception:
+            continue
+        if abs(implied / float(corrected) - 1) <= tolerance(r) + FX_SLACK:
+            return (f" The article's own restatement, {r.surface}, is worth {display.amount(implied, c.unit)}"
+                    f" at the {_rate_text(rate)}, which fits the record.")
+    return ""
+
+
+def _matching_other_period(ctx: _Context, c, claimed: float, tol: float):
+    if "-" in c.period:
+        return None
+    series = ctx.annual_records(c.country)
+    year = int(re.sub(r"\D", "", c.period))
+    for offset in (-1, 1, -2, 2):
+        rows = series[(series["year"] == year + offset) & series["amount"].notna()]
+        for _, row in rows.iterrows():
+            if abs(claimed / float(row["amount_base"]) - 1) <= min(tol, 0.005):
+                return row
+    return None
+
+
+# --- currency pairs ------------------------------------------------------------------------------
+
+
+def _currency_pairs(ctx: _Context) -> list[Finding]:
+    from costshare.money import NoRateError
+
+    out = []
+    for b in ctx.claims:
+        if not b.restates:
+            continue
+        a = ctx.by_id[b.restates]
+        published = ctx.published(b)
+        if published is None or {a.unit, b.unit} - {"USD", "JPY", "KRW"}:
+            continue
+        try:
+            expected, rate = _convert(a.value, a.unit, b.unit, published)
+        except NoRateError:
+            continue
+        tol = tolerance(a) + tolerance(b) + FX_SLACK
+        dev = float(b.value) / expected - 1
+        if abs(dev) <= tol:
+            continue
+        implied = float(b.value) / float(a.value)
+        corrected_a = ctx.corrected.get(a.id)
+        if corrected_a is not None:
+            # the primary amount is a known slip: judge the restatement against its correct reading
+            expected_fixed = float(corrected_a) * rate.value
+            dev_fixed = float(b.value) / expected_fixed - 1
+            if abs(dev_fixed) <= tol:
+                continue  # the restatement was made from the right number; the magnitude finding covers it
+            out.append(Finding(
+                _fid("currency_pair", b), "currency_pair", "error",
+                f"{_label(b)} restates {_label(a)}, read as {display.amount(corrected_a, a.unit)}; at the "
+                f"{_rate_text(rate)} that is {display.amount(expected_fixed, b.unit, 3)}, so the restatement is "
+                f"{_off(1 + dev_fixed)} it as well. Read about {display.amount(expected_fixed, b.unit, 3)}.",
+                f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected_fixed)), b.unit, _order(b),
+            ))
+            continue
+        k = round(math.log10(float(b.value) / expected))
+        if k != 0 and abs(float(b.value) / expected / 10**k - 1) <= tol:
+            fixed = b.value / Decimal(10) ** k
+            out.append(Finding(
+                _fid("currency_pair", b), "currency_pair", "error",
+                f"{_label(b)} restates {_label(a)} at an implied {implied:,.4g} {b.unit} per {a.unit}; the "
+                f"{_rate_text(rate)}. The restatement is off by a factor of {10 ** abs(k):,}. "
+                f"Read {display.amount(fixed, b.unit)}.",
+                f"{b.id};{a.id}", _rate_id(rate), fixed, b.unit, _order(b),
+            ))
+            continue
+        out.append(Finding(
+            _fid("currency_pair", b), "currency_pair", "warning" if abs(dev) < 0.25 else "error",
+            f"{_label(b)} restates {_label(a)} at an implied {implied:,.4g} {b.unit} per {a.unit}, "
+            f"{_off(1 + dev)} the {_rate_text(rate)}, which gives {display.amount(expected, b.unit, 3)}.",
+            f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected)), b.unit, _order(b),
+        ))
+    return out
+
+
+# --- stated change -------------------------------------------------------------------------------
+
+
+def _stated_changes(ctx: _Context) -> list[Finding]:
+    out = []
+    for pct in ctx.claims:
+        if pct.kind != "increase_pct" or not pct.country:
+            continue
+        base, new = _change_operands(ctx, pct)
+        if base is None or new is None:
+            continue
+        stated = float(pct.value)
+        slack = float(tolerance(pct)) * abs(stated) + 0.05
+        article_change = (float(new.value) / float(base.value) - 1) * 100
+        if abs(article_change - stated) <= slack + 0.3:
+            continue
+        rec_new = ctx.record_for(new.country, new.period, "annual")
+        rec_base = ctx.record_for(base.country, base.period, "annual")
+        records_text, severity, record_ids = "", "warning", ""
+        if rec_new is not None and rec_base is not None and rec_new["currency"] == rec_base["currency"]:
+            rec_change = (float(rec_new["amount_base"]) / float(rec_base["amount_base"]) - 1) * 100
+            record_ids = f"{rec_base['record_id']};{rec_new['record_id']}"
+            if abs(rec_change - stated) <= slack:
+                severity = "error"
+                records_text = (
+                    f" It fits the records: {display.amount(rec_base['amount_base'], rec_base['currency'])} "
+                    f"({rec_base['period']}) to {display.amount(rec_new['amount_base'], rec_new['currency'])} "
+                    f"({rec_new['period']}) is {display.percent(rec_change)}. The amounts are misprinted, not the change."
+                )
+            else:
+                records_text = f" The records give {display.percent(rec_change)}."
+        out.append(Finding(
+            _fid("stated_change", pct), "stated_change", severity,
+            f"{_label(pct)}: the article's own amounts, {base.surface} to {new.surface}, are a change of "
+            f"{display.percent(article_change)}, not {display.percent(stated)}.{records_text}",
+            f"{pct.id};{base.id};{new.id}", record_ids, None, "", _order(pct),
+        ))
+    return out
+
+
+def _change_operands(ctx: _Context, pct):
+    """The base ("from last year's 193 billion yen") and the new amount of a stated change: money
+    claims of the same article and country in its sentence or the one before, not restatements."""
+    same = [c for c in ctx.claims if c.article == pct.article and c.country == pct.country
+            and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind in ("annual", "total")
+            and pct._sent - 1 <= c._sent <= pct._sent]
+    after = [c for c in same if c.start > pct.start and c._sent == pct._sent]
+    before = [c for c in same if c.start < pct.start]
+    if after and before:
+        base, new = after[0], before[-1]
+    elif len(before) >= 2:
+        new, base = before[-1], before[-2]
+    else:
+        return None, None
+    if base.unit != new.unit:
+        return None, None
+    return base, new
+
+
+# --- agreement terms ------------------------------------------------------------------------------
+
+
+def _agreement_terms(ctx: _Context) -> list[Finding]:
+    import pandas as pd
+
+    agreements = ctx.reference.agreements
+    out = []
+    terms = [c for c in ctx.claims if c.kind == "term" and c.period and c.country]
+    for c in terms:
+        start = int(re.sub(r"\D", "", c.period.split("-")[0]))
+        rows = agreements[(agreements["country"] == c.country) & agreements["years"].notna()]
+        starts = rows["term_start"].dt.year if c.country == KOREA else rows["term_start"].dt.year
+        match = rows[starts == start]
+        if not len(match):
+            continue
+        agreement = match.iloc[0]
+        years = int(agreement["years"])
+        if int(c.value) == years:
+            continue
+        others = [o for o in terms if o.article == c.article and o is not c
+                  and o.period.split("-")[0] == c.period.split("-")[0] and int(o.value) != int(c.value)]
+        two_ways = (f" The same article also calls it {', '.join(repr(o.surface) for o in others)}."
+                    if others else "")
+        span = _span_text(agreement)
+        out.append(Finding(
+            _fid("agreement_term", c), "agreement_term", "error",
+            f"{_label(c)} describes the {agreement['agreement']}, which runs {span} "
+            f"({years} year{'s' if years != 1 else ''}; agreements.csv).{two_ways} Read {years}-year.",
+            ";".join([c.id] + [o.id for o in others]), str(agreement["agreement"]),
+            Decimal(years), "years", _order(c),
+        ))
+    return out
+
+
+def _span_text(agreement) -> str:
+    start, end = agreement["term_start"], agreement["term_end"]
+    if agreement["country"] == JAPAN:
+        fy_end = end.year - 1 if end.month <= 3 else end.year
+        return f"FY{start.year}-FY{fy_end}"
+    return f"{start.year}-{end.year}"
+
+
+# --- the same quantity in several articles ---------------------------------------------------------
+
+
+def _cross_source(ctx: _Context) -> list[Finding]:
+    from costshare.money import NoRateError
+
+    groups: dict[tuple, list] = {}
+    for c in ctx.claims:
+        if c.restates or c.kind != "annual" or not c.period or c.unit not in ("USD", "JPY", "KRW"):
+            continue
+        groups.setdefault((c.country, c.period), []).append(c)
+    out = []
+    for (country, period), claims in sorted(groups.items()):
+        if len({c.article for c in claims}) < 2:
+            continue
+        record = ctx.record_for(country, period, "annual")
+        ccy = record["currency"] if record is not None else ("JPY" if country == JAPAN else "KRW")
+        values = []
+        for c in claims:
+            try:
+                v, _ = _convert(c.value, c.unit, ccy, ctx.published(c))
+            except NoRateError:
+                continue
+            values.append((c, v))
+        if len(values) < 2:
+            continue
+        lo, hi = min(v for _, v in values), max(v for _, v in values)
+        spread = (hi / lo - 1) * 100
+        if spread <= 1.0:
+            continue
+        parts = "; ".join(
+            f"{c.surface} in {c.article.rsplit('.', 1)[0][:3]}"
+            + (f" (= {display.amount(v, ccy)})" if c.unit != ccy else "")
+            for c, v in values
+        )
+        if record is not None:
+            rv = float(record["amount_base"])
+            matching = [c.article.rsplit(".", 1)[0][:3] for c, v in values if abs(v / rv - 1) <= tolerance(c) + (FX_SLACK if c.unit != ccy else 0)]
+            verdict = (f" The record ({display.amount(rv, ccy)}, {record['record_id']}) matches "
+                       f"{', '.join(sorted(set(matching))) if matching else 'none of them'}.")
+        else:
+            verdict = " There is no record for that period to settle it."
+        first = min(values, key=lambda cv: _order(cv[0]))[0]
+        out.append(Finding(
+            f"cross_source:{country}:{period}", "cross_source", "info",
+            f"{len({c.article for c, _ in values})} articles report {country}'s {period} burden as {parts}: "
+            f"a spread of {spread:.1f}%.{verdict}",
+            ";".join(c.id for c, _ in values), record["record_id"] if record is not None else "",
+            _dec(record["amount_base"]) if record is not None else None,
+            ccy if record is not None else "", (country, period) and _order(first),
+        ))
+    return out

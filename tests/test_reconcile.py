@@ -1,0 +1,161 @@
+"""Reconciliation: each check on the seeds' known errors and on small crafted articles, and
+articles whose every claim is right produce no finding at all."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from costshare import paths, pipeline
+from costshare.reconcile import FINDING_COLUMNS, tolerance
+
+MANIFEST = "file,published,outlet,title,origin_language\n"
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return pipeline.run(paths.SEEDS_DIR)
+
+
+def by_claim(result, surface, check):
+    claim_ids = {c.id for c in result.claims if c.surface == surface}
+    return [f for f in result.findings if f.check == check and set(f.claims.split(";")) & claim_ids]
+
+
+def corpus(tmp_path, articles: dict[str, tuple[str, str]]):
+    """articles: file -> (published, text)."""
+    rows = [MANIFEST]
+    for name, (published, text) in articles.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name},{published},Test,T,en\n")
+    (tmp_path / "manifest.csv").write_text("".join(rows), encoding="utf-8")
+    return pipeline.run(tmp_path)
+
+
+# --- the seeds' known errors ---------------------------------------------------------------------
+
+
+def test_2017_billion_yen_is_a_dropped_decimal_point(seeds):
+    (f,) = by_claim(seeds, "2017 billion yen", "magnitude")
+    assert f.severity == "error" and "dropped decimal point" in f.message
+    assert (f.suggested_value, f.suggested_unit) == (Decimal("201700000000"), "JPY")
+    assert "JP-HNS_total-FY2021-1" in f.records
+
+
+def test_193_billion_yen_is_a_dropped_digit_confirmed_by_its_won_restatement(seeds):
+    (f,) = by_claim(seeds, "193 billion yen", "magnitude")
+    assert f.severity == "error" and "dropped digit" in f.message and "2,126 billion" in f.message
+    assert f.suggested_value == Decimal("199300000000")
+
+
+def test_2_5_trillion_won_is_off_even_for_the_corrected_yen_amount(seeds):
+    (f,) = by_claim(seeds, "2.5 trillion won", "currency_pair")
+    assert f.severity == "error" and "2.15 trillion won" in f.message
+    assert f.suggested_unit == "KRW" and abs(f.suggested_value / Decimal("2.15e12") - 1) < Decimal("0.01")
+
+
+def test_stated_1_2_percent_fits_the_records_not_the_printed_amounts(seeds):
+    (f,) = by_claim(seeds, "1.2%", "stated_change")
+    assert f.severity == "error" and "+1.2%" in f.message and "misprinted" in f.message
+
+
+def test_four_year_and_five_year_for_the_same_deal(seeds):
+    (f,) = by_claim(seeds, "four-year", "agreement_term")
+    assert f.severity == "error" and "five-year" in f.message and f.suggested_value == 5
+
+
+def test_197_4_is_fy2019s_figure_given_as_fy2020(seeds):
+    (f,) = by_claim(seeds, "197.4 billion yen", "magnitude")
+    assert f.severity == "warning" and "FY2019" in f.message
+
+
+def test_correct_seed_claims_get_no_error(seeds):
+    for surface in ("200 billion yen", "$1.9 billion", "$1.82 billion", "2.15 trillion KRW", "9.2 trillion KRW",
+                    "five-year", "one-year", "2,126 billion"):
+        ids = {c.id for c in seeds.claims if c.surface == surface}
+        errors = [f for f in seeds.findings if f.severity == "error" and f.claims.split(";")[0] in ids]
+        assert errors == [], surface
+
+
+def test_several_articles_reporting_fy2020_differently_is_info(seeds):
+    (f,) = [f for f in seeds.findings if f.check == "cross_source"]
+    assert f.severity == "info" and "FY2020" in f.message and "matches 000, 001" in f.message
+
+
+def test_findings_have_the_documented_columns_and_stable_ids(seeds):
+    again = pipeline.run(paths.SEEDS_DIR)
+    assert [f.id for f in seeds.findings] == [f.id for f in again.findings]
+    rows = pipeline.findings_rows(seeds.findings)
+    assert all(list(r) == FINDING_COLUMNS for r in rows)
+    assert all(r["severity"] in ("error", "warning", "info") for r in rows)
+
+
+# --- crafted articles ----------------------------------------------------------------------------
+
+
+def test_articles_where_every_claim_is_right_give_no_finding(tmp_path):
+    result = corpus(tmp_path, {
+        "jp.txt": ("2021-03-31",
+                   "Japan will pay 201.7 billion yen in fiscal 2021, a 1.2% increase from 199.3 billion yen "
+                   "in fiscal 2020, under a one-year extension. US forces in Japan number about 55,000 troops."),
+        "kr.txt": ("2021-03-10",
+                   "South Korea will pay 1,183.3 billion won in 2021, up 13.9% from 1,038.9 billion won in 2020, "
+                   "under the six-year 11th SMA."),
+        "jp2.txt": ("2021-12-22",
+                    "Japan agreed a new five-year deal from 2022 and will pay about 1,055.1 billion yen in total, "
+                    "around 211 billion yen ($1.85 billion) a year."),
+    })
+    assert result.claims, "the crafted articles must yield claims"
+    assert [(f.check, f.message) for f in result.findings] == []
+
+
+def test_restatement_off_by_a_power_of_ten(tmp_path):
+    result = corpus(tmp_path, {"a.txt": ("2021-03-31", "Japan will pay 201.7 billion yen ($18 billion) in fiscal 2021.")})
+    (f,) = [f for f in result.findings if f.check == "currency_pair"]
+    assert f.severity == "error" and "factor of 10" in f.message
+    assert f.suggested_value == Decimal("1800000000") and f.suggested_unit == "USD"
+
+
+def test_korean_amount_ten_times_too_large(tmp_path):
+    result = corpus(tmp_path, {"a.txt": ("2019-03-08", "South Korea will pay 10,389 billion won in 2019 under the SMA.")})
+    (f,) = [f for f in result.findings if f.check == "magnitude"]
+    assert f.severity == "error" and "10 times larger" in f.message
+    assert f.suggested_value == Decimal("1038900000000")
+
+
+def test_stated_change_that_fits_nothing_is_a_warning(tmp_path):
+    result = corpus(tmp_path, {"a.txt": ("2021-03-10",
+                                         "South Korea will pay 1,183.3 billion won in 2021, up 20% from 1,038.9 billion won in 2020.")})
+    (f,) = [f for f in result.findings if f.check == "stated_change"]
+    assert f.severity == "warning" and "+13.9%" in f.message
+
+
+def test_term_that_the_agreement_does_not_have(tmp_path):
+    result = corpus(tmp_path, {"a.txt": ("2021-04-08", "South Korea signed the five-year 11th SMA on Thursday.")})
+    (f,) = [f for f in result.findings if f.check == "agreement_term"]
+    assert f.severity == "error" and "11th SMA" in f.message and f.suggested_value == 6
+
+
+def test_unexplained_difference_is_a_warning_with_the_record(tmp_path):
+    result = corpus(tmp_path, {"a.txt": ("2021-03-31", "Japan will pay 230 billion yen in fiscal 2021.")})
+    (f,) = [f for f in result.findings if f.check == "magnitude"]
+    assert f.severity == "warning" and "14.0% above" in f.message
+
+
+def test_no_record_for_a_gap_year_means_no_finding(tmp_path):
+    result = corpus(tmp_path, {"a.txt": ("2017-06-01", "Japan will pay 500 billion yen in fiscal 2017.")})
+    assert [f for f in result.findings if f.check == "magnitude"] == []
+
+
+@pytest.mark.parametrize(
+    "surface,qualifier,expected",
+    [("200 billion yen", "", 0.025), ("197.4 billion yen", "", 0.00025), ("$1.9 billion", "", 0.0263),
+     ("200 billion yen", "nearly", 0.055), ("1,055.1 billion yen", "", 0.0000474), ("1,000 billion yen", "", 0.05)],
+)
+def test_tolerance_follows_printed_precision(surface, qualifier, expected):
+    class C:
+        pass
+    c = C()
+    c.surface, c.qualifier = surface, qualifier
+    assert tolerance(c) == pytest.approx(expected, rel=0.02)
