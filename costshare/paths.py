@@ -12,7 +12,9 @@ ROOT = Path(os.environ.get("COSTSHARE_ROOT", Path(__file__).resolve().parent.par
 SEEDS_DIR = ROOT / "seeds"
 REFERENCE_DIR = ROOT / "data" / "reference"
 NOTEBOOKS_DIR = ROOT / "notebooks"
-FIGURES_DIR = ROOT / "figures"
+#: Where charts are saved. A render points this at its own run folder (COSTSHARE_FIGURES_DIR), so
+#: two renders never write each other's charts; the default is the committed figures/.
+FIGURES_DIR = Path(os.environ.get("COSTSHARE_FIGURES_DIR", ROOT / "figures"))
 REPORTS_DIR = ROOT / "reports"
 PARAMS_DIR = ROOT / "params"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
