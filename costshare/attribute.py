@@ -28,7 +28,7 @@ _NORTH_KOREA = re.compile(r"\bNorth\s+Korea(?:n)?|\bPyongyang\b|\bDPRK\b", re.I)
 
 _DEMAND = re.compile(r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*|pressure\w*|call(?:s|ed)? for|insist\w*|push\w* for)\b", re.I)
 _PAY = re.compile(r"\b(?:pays?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*)\b|분담금|思いやり予算|負担", re.I)
-_PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\b|\bFY\s?\d", re.I)
+_PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\b|\bFY\s?\d{4}\b", re.I)
 _TOTAL = re.compile(r"\b(?:in total|over (?:the )?(?:next )?(?:\w+|\d+) years|(?:\w+|\d+)-year total|combined|cumulative|all told)\b", re.I)
 _NOT_BURDEN = re.compile(
     r"\b(?:defen[cs]e budget|military budget|defen[cs]e spending|national defen[cs]e|Olympic\w*|Paralympic\w*|"
@@ -44,9 +44,9 @@ _EXPIRES_NEXT_MARCH = re.compile(r"\b(?:expire\w*|end\w*|run\w* out)\b[^.]*?\b(?
 _THROUGH = re.compile(r"\b(?:through|until|till|to)\s+(?:fiscal\s+(?:year\s+)?|FY\s?)?(?P<y>20\d\d)\b", re.I)
 _FY = re.compile(r"\b(?:fiscal\s+(?:year\s+)?|FY\s?|JFY\s?)(?P<y>(?:19|20)\d\d)\b|(?P<y2>(?:19|20)\d\d)\s*(?:fiscal year|年度|회계연도)", re.I)
 _YEAR = re.compile(r"(?<![\d.,/-])(?P<y>(?:199|20[0-3])\d)(?![\d,.]*\s*(?:billion|trillion|million|yen|won|dollars|억|조))(?!-\d)")
-_RELATIVE = re.compile(r"\b(?P<w>this|last|next|the previous|the coming|the current)\s+(?:fiscal\s+)?year'?s?\b|올해|작년|지난해|내년|今年度?|昨年度?|来年度?", re.I)
+_RELATIVE = re.compile(r"\b(?P<w>this|last|next|the previous|the coming|the current)\s+(?:fiscal\s+)?year'?s?\b|올해|작년|지난해|전년|내년|今年度?|昨年度?|前年度?|来年度?", re.I)
 _RELATIVE_OFFSET = {"this": 0, "the current": 0, "last": -1, "the previous": -1, "next": 1, "the coming": 1,
-                    "올해": 0, "작년": -1, "지난해": -1, "내년": 1, "今年": 0, "今年度": 0, "昨年": -1, "昨年度": -1, "来年": 1, "来年度": 1}
+                    "올해": 0, "작년": -1, "지난해": -1, "전년": -1, "내년": 1, "前年": -1, "前年度": -1, "今年": 0, "今年度": 0, "昨年": -1, "昨年度": -1, "来年": 1, "来年度": 1}
 _NEGATED = re.compile(r"\b(?:unlikely|not|never|no longer|won't|cannot|can't)\b", re.I)
 _FROM = re.compile(r"\b(?:from|starting(?: in)?|beginning(?: in)?)\s+(?:fiscal\s+(?:year\s+)?|FY\s?)?(?P<y>20\d\d)\b", re.I)
 _PAST_DEAL = re.compile(r"\b(?:previously|reached|signed|concluded|had agreed)\b", re.I)
@@ -107,7 +107,8 @@ def attribute_article(article: Article, claims: list[Claim], agreements: Iterabl
     ctx = _Context(article, claims)
     by_id = {c.id: c for c in claims}
     agreements = list(agreements)
-    for c in claims:
+    # terms first: an amount takes the span of the deal its sentence describes, wherever it stands
+    for c in sorted(claims, key=lambda c: c.unit != "years"):
         primary = by_id.get(c.restates)
         if primary is not None:
             c.country, c.kind, c.period = primary.country, primary.kind, primary.period
@@ -199,7 +200,31 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     pay = _PAY.search(sentence)
     if pay:
         return "annual", f"kind: {pay.group(0)!r}"
+    if len(sentence) < 80:
+        # a list item or table row ("- FY2019: ¥197.4 billion") takes its meaning from the heading
+        for back in range(1, 5):
+            i = c._sent - back
+            if i < 0:
+                break
+            heading = ctx.sentences[i].text
+            cue = _PAY.search(heading) or _PER_YEAR.search(heading)
+            if cue:
+                return "annual", f"kind: {cue.group(0)!r} in the heading {back} line{'s' if back > 1 else ''} above"
+            if len(heading) >= 80:
+                break
     return "other", "kind: no burden cue"
+
+
+def _changed_amount(ctx: _Context, c: Claim) -> Claim | None:
+    """The amount a stated change describes: "1.52 trillion won in 2026, up 8.3% from ...": the
+    money claim before it in its sentence that is not the base ("から", "from")."""
+    text = ctx.text
+    for m in reversed([m for m in ctx.claims if m._sent == c._sent and m._nend <= c._nstart]):
+        if m.unit in ("USD", "JPY", "KRW") and not m.restates and m.period and m.country == c.country:
+            if re.match(r"\s*(?:から|より|보다|에서|대비)", text[m._nend: m._nend + 4]):
+                continue
+            return m
+    return None
 
 
 def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | None:
@@ -229,6 +254,10 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         return "", "period: no publication date"
     if c.kind not in ("annual", "total", "demand", "increase_pct"):
         return "", ""
+    if c.kind == "increase_pct":
+        new = _changed_amount(ctx, c)
+        if new is not None:
+            return new.period, f"period: that of {new.surface!r}, the amount it changes"
     deal = next((t for t in ctx.claims if t._sent == c._sent and t.kind == "term" and "-" in t.period
                  and t.country == country), None)
     if deal is not None and c.kind in ("annual", "total"):
@@ -243,18 +272,22 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
             fiscal_year_of(published) if country == JAPAN else published.year)
         if start <= end:
             return _fmt(country, start, end), f"period: {through.group(0)!r}, from the year of publication"
-    explicit = _explicit_year(raw, at, at + (c._nend - c._nstart), country)
-    if explicit:
-        return explicit
+    end = at + (c._nend - c._nstart)
+    explicit = _explicit_year(raw, at, end, country)
     if c.kind == "demand":
         # a demand's year is stated or unknown; "a memoir published last year" dates the book
-        return "", "period: no year stated for the demand"
-    rel = _relative_year(raw, at, c, published)
-    if rel:
-        return rel
+        return explicit[1:] if explicit else ("", "period: no year stated for the demand")
+    relative = _relative_year(raw, at, end, c, published)
+    candidates = [x for x in (explicit, relative) if x]
+    if candidates:
+        # "1.52 trillion won in 2026, up 8.3% from 1.40 trillion won due next year": nearest wins
+        _, period, cue = min(candidates, key=lambda x: x[0])
+        return period, cue
     if c.kind == "annual" and published and country:
         fy = fiscal_year_of(published) if country == JAPAN else published.year
         return _fmt(country, fy), f"period: present tense at publication ({published.isoformat()})"
+    if published is None:
+        return "", "period: no year in the sentence and no publication date"
     return "", "period: no year cue"
 
 
@@ -262,7 +295,7 @@ def _distance(m: re.Match, at: int, end: int) -> int:
     return m.start() - end if m.start() >= end else max(at - m.end(), 0)
 
 
-def _explicit_year(raw: str, at: int, end: int, country: str) -> tuple[str, str] | None:
+def _explicit_year(raw: str, at: int, end: int, country: str) -> tuple[int, str, str] | None:
     best = None
     for m in _FY.finditer(raw):
         y = int(m.group("y") or m.group("y2"))
@@ -270,7 +303,7 @@ def _explicit_year(raw: str, at: int, end: int, country: str) -> tuple[str, str]
         if best is None or d < best[0]:
             best = (d, _fmt(JAPAN if country == JAPAN or not country else country, y), m.group(0))
     if best:
-        return best[1], f"period: {best[2]!r}"
+        return best[0], best[1], f"period: {best[2]!r}"
     for m in _YEAR.finditer(raw):
         # a year inside the claim's own surface ("2017 billion yen") is not a period cue
         if at <= m.start() < at + 20 and raw[m.end(): m.end() + 12].lstrip().lower().startswith(("billion", "trillion", "million")):
@@ -280,25 +313,26 @@ def _explicit_year(raw: str, at: int, end: int, country: str) -> tuple[str, str]
         if best is None or d < best[0]:
             best = (d, _fmt(country, y), m.group(0))
     if best:
-        return best[1], f"period: {best[2]!r} in the sentence"
+        return best[0], best[1], f"period: {best[2]!r} in the sentence"
     return None
 
 
-def _relative_year(raw: str, at: int, c: Claim, published: dt.date | None) -> tuple[str, str] | None:
+def _relative_year(raw: str, at: int, end: int, c: Claim, published: dt.date | None) -> tuple[int, str, str] | None:
     matches = list(_RELATIVE.finditer(raw))
     if not matches:
         return None
+    m = min(matches, key=lambda m: _distance(m, at, end))
+    distance = _distance(m, at, end)
     if published is None:
-        return "", "period: relative year but no publication date"
+        return distance, "", "period: relative year but no publication date"
     if c.kind == "increase_pct":
         # "a 1.2% increase from last year's share": the change is of this year over last year
-        return _fmt(c.country, published.year), f"period: change to the year of publication ({published.isoformat()})"
-    m = min(matches, key=lambda m: abs(m.start() - at))
+        return distance, _fmt(c.country, published.year), f"period: change to the year of publication ({published.isoformat()})"
     word = (m.group("w") or m.group(0)).lower()
     offset = _RELATIVE_OFFSET.get(word, 0)
     # Japanese budgets are named by the year they begin in: "this year's contribution" in
     # January 2021 is the FY2021 budget, the one under negotiation.
-    return _fmt(c.country, published.year + offset), f"period: {m.group(0)!r} (published {published.isoformat()})"
+    return distance, _fmt(c.country, published.year + offset), f"period: {m.group(0)!r} (published {published.isoformat()})"
 
 
 def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Mapping]) -> tuple[str, str]:

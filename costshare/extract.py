@@ -65,7 +65,7 @@ _SUFFIX_CCY = [
     (r"usd", "USD"), (r"jpy", "JPY"), (r"krw", "KRW"), (r"eur", "EUR"), (r"gbp", "GBP"), (r"cny", "CNY"), (r"sgd", "SGD"),
 ]
 
-_LEFT = r"(?<![\w.,$¥₩€£/])"  # not inside another token (a model number, a date, a URL)
+_LEFT = r"(?<![A-Za-z0-9_.,$¥₩€£/])"  # not inside another token (a model number, a date, a URL); CJK may touch
 
 MONEY_PREFIXED = re.compile(
     rf"{_LEFT}{_PREFIX_RE}(?P<lo>{_DIGITS}|{_WORDNUM})(?P<lo_scale>{_SCALE})?"

@@ -53,7 +53,8 @@ def reconcile(claims, articles, reference) -> list:
     findings += _currency_pairs(ctx)
     findings += _stated_changes(ctx)
     findings += _agreement_terms(ctx)
-    findings += _cross_source(ctx)
+    explained = {f.claims.split(";")[0] for f in findings if f.severity == "error"}
+    findings += _cross_source(ctx, explained)
     order = {c: i for i, c in enumerate(CHECKS)}
     findings.sort(key=lambda f: (order[f.check], f._order, f.id))
     return findings
@@ -400,6 +401,13 @@ def _change_operands(ctx: _Context, pct):
             and pct._sent - 1 <= c._sent <= pct._sent]
     after = [c for c in same if c.start > pct.start and c._sent == pct._sent]
     before = [c for c in same if c.start < pct.start]
+    text = ctx.articles[pct.article].norm.text
+    marked = [c for c in before if re.match(r"\s*(?:から|より|보다|에서|대비)", text[c._nend: c._nend + 4])]
+    if marked and len(before) >= 2:
+        # Japanese and Korean put the base before the change: "前年度の2112億円から0.6%増えた"
+        base = marked[-1]
+        new = next((c for c in reversed(before) if c is not base), None)
+        return (base, new) if new is not None and base.unit == new.unit else (None, None)
     if after and before:
         base, new = after[0], before[-1]
     elif len(before) >= 2:
@@ -457,12 +465,13 @@ def _span_text(agreement) -> str:
 # --- the same quantity in several articles ---------------------------------------------------------
 
 
-def _cross_source(ctx: _Context) -> list[Finding]:
+def _cross_source(ctx: _Context, explained: set[str]) -> list[Finding]:
+    """Spreads among claims not already shown wrong (an explained slip is no spread worth knowing)."""
     from costshare.money import NoRateError
 
     groups: dict[tuple, list] = {}
     for c in ctx.claims:
-        if c.restates or c.kind != "annual" or not c.period or c.unit not in ("USD", "JPY", "KRW"):
+        if c.id in explained or c.restates or c.kind != "annual" or not c.period or c.unit not in ("USD", "JPY", "KRW"):
             continue
         groups.setdefault((c.country, c.period), []).append(c)
     out = []
