@@ -29,11 +29,11 @@ sysdeps: ## install Debian's chromium and poppler-utils when missing (PDF and te
 briefing: venv sysdeps ## render the default briefing (HTML + PDF) into reports/
 	$(PY) -m costshare render --params $(PARAMS)
 
-test: venv sysdeps ## run the whole test suite (unit, notebooks via nbval, charts, end to end)
-	$(PY) -m pytest
+test: venv sysdeps ## run the whole test suite (unit, notebooks via nbval, charts, end to end) with coverage
+	$(PY) -m pytest --cov=costshare --cov-report=term-missing:skip-covered
 
 lab: venv ## open the notebooks in JupyterLab with the project's environment
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(if $(SUDO),,--allow-root)
+	$(PY) -m costshare.lab
 
 notebooks: venv ## re-execute the notebooks in place (new nbval baselines; no timestamps kept)
 	$(PY) -m costshare.nbrefresh notebooks/*.ipynb
