@@ -36,9 +36,12 @@ CJK_SCALES = {"조": 10**12, "兆": 10**12, "억": 10**8, "億": 10**8, "만": 1
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _WORDNUM = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a|an|half\s+a)"
-_NUM = rf"(?:{_DIGITS}|{_WORDNUM})"
+# A word number counts as an amount only before a scale word ("one trillion yen"); checking that
+# first keeps the patterns from trying every article "a" in the text.
+_WORDNUM_SCALED = rf"\b{_WORDNUM}(?=\s?(?:trillion|billion|million|thousand)\b)"
+_NUM = rf"(?:{_DIGITS}|{_WORDNUM_SCALED})"
 _SCALE_WORD = r"(?:trillion|billion|million|thousand|trln|trn|bln|mln|bn|mn|tn)"
-_SCALE = rf"(?:\s?{_SCALE_WORD}\b\.?|(?:m|b|k)\b)"
+_SCALE = rf"(?:\s?{_SCALE_WORD}\b|(?:m|b|k)\b)"  # a following full stop ends the sentence
 _SEP = r"(?:\s?(?:-|to)\s?)"  # range separators ("210 to 220", "210-220"); "and" lists two amounts
 
 # prefixes: the longest first so "US$" wins over "$"
@@ -49,7 +52,7 @@ _CUR_PREFIX = {
     "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP", "RMB": "CNY", "CNY": "CNY", "Rs.": "INR", "Rs": "INR",
 }
 _PREFIX_RE = (
-    r"(?P<pre>US\$|U\.S\.\s?\$|S\$|A\$|C\$|HK\$|NT\$|NZ\$|\$|¥|₩|€|£|"
+    r"(?P<pre>(?:US\$|U\.S\.\s?\$|S\$|A\$|C\$|HK\$|NT\$|NZ\$|\$|¥|₩|€|£)\s?|"
     r"(?:USD|JPY|KRW|EUR|GBP|RMB|CNY)\s?|W(?=\d)|Rs\.?\s?)"
 )
 _SUFFIX_BODY = (
@@ -83,21 +86,21 @@ MONEY_SUFFIXED = re.compile(
 # Bare amount with a scale word and no currency ("approximately 2,126 billion"); kept only when
 # nothing nounlike follows (so "1.4 billion people" is not money) and the article has a currency.
 MONEY_BARE = re.compile(
-    rf"{_LEFT}(?P<lo>{_DIGITS}|{_WORDNUM})(?P<lo_scale>\s?(?:trillion|billion|million|trln|trn|bn|mn|tn)\b\.?)"
-    rf"(?:{_SEP}(?P<hi>{_DIGITS})(?P<hi_scale>\s?(?:trillion|billion|million|trln|trn|bn|mn|tn)\b\.?))?"
+    rf"{_LEFT}(?P<lo>{_DIGITS}|{_WORDNUM_SCALED})(?P<lo_scale>\s?(?:trillion|billion|million|trln|trn|bn|mn|tn)\b)"
+    rf"(?:{_SEP}(?P<hi>{_DIGITS})(?P<hi_scale>\s?(?:trillion|billion|million|trln|trn|bn|mn|tn)\b))?"
     r"(?=\s*(?:[)\]\-—,.;:]|$|(?:a|per|each|annually|yearly|this|last|next|for|in|over|from|to|and|or|by|as|on|at|under|with)\b))",
     re.I,
 )
 _KG = r"\d+(?:[,.]\d+)*(?:\s?[천千](?:\s?\d+)?)?|\d*\s?[천千](?:\s?\d+)?"
 MONEY_CJK = re.compile(
-    rf"(?P<q>약\s?|約\s?|대략\s?)?"
+    rf"(?P<q>약\s?|約\s?|대략\s?)?(?=\d)"
     rf"(?:(?P<jo>{_KG})\s?[조兆]\s?)?(?:(?P<eok>{_KG})\s?[억億]\s?)?(?:(?P<man>{_KG})\s?[만万萬]\s?)?"
     rf"(?P<yeo>여\s?)?(?P<cur>원|엔|달러|円|ドル|ウォン|위안|元)"
 )
 
 PERCENT = re.compile(
     rf"{_LEFT}(?P<sign>[-+])?(?P<lo>{_DIGITS})"
-    rf"(?:(?:\s?(?:%|percent\b|per\s?cent\b|pct\b))?{_SEP}(?P<hi>{_DIGITS}))?\s?(?P<pct>%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b)",
+    rf"(?:(?:\s?(?:%|percent\b|per\s?cent\b|pct\b))?{_SEP}(?P<hi>{_DIGITS}))?(?:\s|-)?(?P<pct>%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b)",
     re.I,
 )
 _PERSON_NOUN = (
@@ -105,24 +108,24 @@ _PERSON_NOUN = (
     r"Marines|Marine\s+Corps|sailors|airmen|military\s+personnel|forces|employees|workers)"
 )
 PERSONNEL = re.compile(
-    rf"{_LEFT}(?P<lo>{_DIGITS}|{_WORDNUM}(?:\s+(?:thousand|hundred))?)(?P<lo_scale>\s(?:thousand|million))?"
+    rf"{_LEFT}(?P<lo>{_DIGITS}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)(?:\s+(?:thousand|hundred))?)(?P<lo_scale>\s(?:thousand|million))?"
     rf"(?P<mid>(?:\s+(?:U\.S\.|US|American|Marine|military|active-duty|uniformed|foreign|Korean|Japanese|USFK|USFJ|civilian|base|local|full-time|service)){{0,3}})"
     rf"\s+(?P<noun>{_PERSON_NOUN})\b",
     re.I,
 )
-PERSONNEL_KO = re.compile(r"(?P<lo>\d+(?:[,.]\d+)*)\s?(?P<man>만\s?(?P<rest>\d+)?)?\s?명")
+PERSONNEL_KO = re.compile(r"(?P<lo>\d+(?:[,.]\d+)*)\s?(?P<man>만\s?(?P<rest>\d+\s?천\s?\d*|\d+)?)?\s?명")
 MULTIPLE = re.compile(
     rf"{_LEFT}(?:(?P<lo>{_DIGITS}|one|two|three|four|five|six|seven|eight|nine|ten)(?:\s|-)?(?:times|fold)\b"
     r"|(?P<word>twice|double[ds]?|doubling|triple[ds]?|tripling|quadruple[ds]?|quadrupling|quintuple[ds]?|fourfold|threefold|twofold|fivefold|tenfold))",
     re.I,
 )
-_TERM_NOUN = r"(?:deal|agreement|arrangement|pact|accord|extension|term|contract|plan|SMA|period|framework|cycle|stopgap|package)"
 TERM = re.compile(
     rf"{_LEFT}(?P<lo>{_DIGITS}|one|two|three|four|five|six|seven|eight|nine|ten)"
     rf"(?:-year\b(?!s?[- ]old)|\s+(?:full\s+)?years?\b(?!\s+(?:ago|old|earlier|later|since|before|after|of\s+age)))",
     re.I,
 )
-# "N years" without a hyphen is a term only in a sentence about agreements or negotiations.
+_NOT_TERM_AFTER = re.compile(r"\s+(?:high|low|old|veteran|record|career|sentence|prison|bond|yield|history|span|run|stint|hiatus)\b", re.I)
+# "N years" or "N-year" is a term only in a sentence about agreements or negotiations.
 _TERM_CONTEXT = re.compile(r"\b(?:agree\w*|deal|agreement|arrangement|pact|accord|extension|SMA|negotiat\w*|validity|renew\w*|contract|treaty|term)\b", re.I)
 
 QUALIFIER_BEFORE = re.compile(
@@ -213,7 +216,12 @@ class Claim:
 class Sentence:
     start: int  # normalized-text offsets
     end: int
-    text: str
+    source: str = field(repr=False, compare=False)  # the whole normalized text
+
+    @property
+    def text(self) -> str:
+        """Whitespace folded; built on demand, as most sentences of an article hold no claim."""
+        return " ".join(self.source[self.start: self.end].split())
 
 
 _ABBREV = {
@@ -232,7 +240,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for m in _BOUNDARY.finditer(text):
         end = m.end()
         if m.group(0) == ".":
-            word = re.search(r"([\w.]+)\.$", text[max(start, m.start() - 12): m.end()])
+            word = _LAST_WORD.search(text, max(start, m.start() - 12), m.end())
             token = word.group(1).lower() if word else ""
             if token in _ABBREV or (len(token) == 1 and token.isalpha()):
                 continue
@@ -242,12 +250,18 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+_LAST_WORD = re.compile(r"([\w.]+)\.$")
+_NONSPACE = re.compile(r"\S")
+
+
 def _add_sentence(out: list[Sentence], text: str, start: int, end: int) -> None:
-    chunk = text[start:end]
-    if chunk.strip():
-        lead = len(chunk) - len(chunk.lstrip())
-        trail = len(chunk) - len(chunk.rstrip())
-        out.append(Sentence(start + lead, end - trail, " ".join(chunk.split())))
+    first = _NONSPACE.search(text, start, end)
+    if first is None:
+        return
+    last = end
+    while text[last - 1].isspace():
+        last -= 1
+    out.append(Sentence(first.start(), last, text))
 
 
 @dataclass
@@ -272,6 +286,7 @@ def _ccy_from_suffix(post: str) -> str:
 
 
 def _money_matches(text: str) -> Iterable[_Match]:
+    lower = text.lower()
     for m in MONEY_PREFIXED.finditer(text):
         pre = re.sub(r"\s", "", m.group("pre"))
         unit = _CUR_PREFIX.get(pre) or _CUR_PREFIX.get(pre.upper(), "")
@@ -304,7 +319,7 @@ def _money_matches(text: str) -> Iterable[_Match]:
         if high is not None and high < value:
             continue
         yield _Match(m.start(), m.end(), value, unit, "money.suffix" + (".range" if high else ""), high, priority=3)
-    for m in MONEY_CJK.finditer(text):
+    for m in (MONEY_CJK.finditer(text) if _CJK_CURRENCY.search(text) else ()):
         if not (m.group("jo") or m.group("eok") or m.group("man")):
             continue
         value = (
@@ -316,7 +331,7 @@ def _money_matches(text: str) -> Iterable[_Match]:
         start = m.start("jo") if m.group("jo") else m.start("eok") if m.group("eok") else m.start("man")
         qualifier = "about" if m.group("q") else ("more than" if m.group("yeo") else "")
         yield _Match(start, m.end(), value, unit, "money.cjk", qualifier=qualifier, priority=3)
-    for m in MONEY_BARE.finditer(text):
+    for m in (MONEY_BARE.finditer(text) if _any(lower, "illion", "bn", "mn", "tn", "trn", "trln") else ()):
         lo = to_decimal(m.group("lo"))
         if lo is None:
             continue
@@ -326,8 +341,17 @@ def _money_matches(text: str) -> Iterable[_Match]:
         yield _Match(m.start(), end, value, "", "money.bare", high, bare=True, priority=2)
 
 
+def _any(lower: str, *words: str) -> bool:
+    """Cheap guard before a pattern: skip a whole scan when its key word is absent."""
+    return any(w in lower for w in words)
+
+
+_CJK_CURRENCY = re.compile("[원엔円元]|달러|ドル|ウォン|위안")
+
+
 def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
-    for m in PERCENT.finditer(text):
+    lower = text.lower()
+    for m in (PERCENT.finditer(text) if _any(lower, "%", "percent", "per cent", "pct") else ()):
         value = to_decimal(m.group("lo"))
         if m.group("sign") == "-":
             value = -value
@@ -338,16 +362,18 @@ def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
         value = to_decimal(m.group("lo"))
         if value is None or m.group("lo").lower() in ("a", "an"):
             continue
+        if re.fullmatch(r"(?:19[5-9]\d|20[0-3]\d)", m.group("lo")):
+            continue  # "In 2019 troops left": a year, not a head count
         if m.group("lo_scale"):
             value *= _scale(m.group("lo_scale"))
         yield _Match(m.start(), m.end(), value, "personnel", "personnel", priority=1)
-    for m in PERSONNEL_KO.finditer(text):
+    for m in (PERSONNEL_KO.finditer(text) if "명" in text else ()):
         lo = Decimal(m.group("lo").replace(",", ""))
-        value = lo * 10**4 + Decimal(m.group("rest") or 0) if m.group("man") else lo
+        value = lo * 10**4 + _cjk_group(m.group("rest")) if m.group("man") else lo
         if value < 100:
             continue  # "3명" is a headcount of people in a story, not a force level
         yield _Match(m.start(), m.end(), value, "personnel", "personnel.ko", priority=1)
-    for m in MULTIPLE.finditer(text):
+    for m in (MULTIPLE.finditer(text) if _any(lower, "times", "fold", "twice", "doubl", "tripl", "quadrupl", "quintupl") else ()):
         if m.group("lo"):
             value = to_decimal(m.group("lo"))
         else:
@@ -361,15 +387,16 @@ def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
         if value is None or value <= 1:
             continue
         yield _Match(m.start(), m.end(), value, "ratio", "multiple", priority=1)
-    for m in TERM.finditer(text):
+    for m in (TERM.finditer(text) if "year" in lower else ()):
         value = to_decimal(m.group("lo"))
         if value is None or value <= 0 or value > 30:
             continue
         hyphen = "-year" in m.group(0).lower()
-        if not hyphen:
-            sentence = next((s for s in sentences if s.start <= m.start() < s.end), None)
-            if sentence is None or not _TERM_CONTEXT.search(sentence.text):
-                continue
+        if hyphen and _NOT_TERM_AFTER.match(text, m.end()):
+            continue  # "a 10-year high", "a 25-year veteran"
+        sentence = next((s for s in sentences if s.start <= m.start() < s.end), None)
+        if sentence is None or not _TERM_CONTEXT.search(sentence.text):
+            continue
         yield _Match(m.start(), m.end(), value, "years", "term" + (".hyphen" if hyphen else ".years"), priority=0)
 
 
@@ -473,12 +500,21 @@ def _resolve_bare_currency(claims: list[Claim], text: str) -> list[Claim]:
                 if p._sent == c._sent and _is_money(p) and p.unit:
                     unit, why = p.unit, "currency earlier in the sentence"
                     break
-        if not unit and counts:
+        if not unit and _MONEY_WORDS.search(text[_sentence_start(claims, c, text): c._nstart]) and counts:
             unit, why = max(sorted(counts), key=counts.get), "most frequent currency of the article"
         if not unit:
-            continue
+            continue  # "a nation of 126 million": a scaled number with no money about it
         kept.append(replace(c, unit=unit, rule=f"money.bare(currency: {why})"))
     return kept
+
+
+_MONEY_WORDS = re.compile(r"\b(?:pay\w*|paid|cost\w*|worth|budget\w*|spend\w*|spent|contribut\w*|fund\w*|burden|share)\b|분담금|負担|予算", re.I)
+
+
+def _sentence_start(claims: list[Claim], c: Claim, text: str) -> int:
+    """Start (normalized offset) of the claim's sentence: just after the previous sentence end."""
+    cut = max(text.rfind(". ", 0, c._nstart), text.rfind("\n", 0, c._nstart), text.rfind("。", 0, c._nstart))
+    return cut + 1 if cut >= 0 else 0
 
 
 def extract_corpus(articles: list[Article]) -> list[Claim]:

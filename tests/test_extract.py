@@ -37,7 +37,7 @@ MONEY_FORMATS = [
     ("Seoul offered US$925.28 million for the year.", [(D("925280000"), "USD")]),
     ("Tokyo pays 200 billion yen in support.", [(D(200 * 10**9), "JPY")]),
     ("The budget holds ¥201.7 billion for this.", [(D(201_700_000_000), "JPY")]),
-    ("The five-year total is ¥1,055.1 billion.", [(D(5, ), "years"), (D(1_055_100_000_000), "JPY")]),
+    ("The five-year total is ¥1,055.1 billion.", [(D(1_055_100_000_000), "JPY")]),
     ("Japan agreed to pay ¥1.06 trln over the period.", [(D(1_060_000_000_000), "JPY")]),
     ("It comes to 1.05 trillion yen ($9.2 billion) in all.", [(D(1_050_000_000_000), "JPY"), (D(9_200_000_000), "USD")]),
     ("Korea will pay 2.15 trillion KRW next year.", [(D(2_150_000_000_000), "KRW")]),
@@ -231,3 +231,31 @@ def test_property_korean_numerals_round_trip(jo, eok, cur, space):
     text = f"분담금은 {sep.join(parts)}{sep}{cur[0]}이다."
     (c,) = claims_of(text)
     assert (c.value, c.unit) == (D(jo) * 10**12 + D(eok) * 10**8, cur[1])
+
+
+# --- reported by the throughput benchmark's trap sentences ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("주한미군 2만8천500명이 주둔하고 있다.", [(D(28500), "personnel")]),
+        ("It marks a 13.9-percent increase.", [(D("13.9"), "percent")]),
+        ("Seoul offered US$ 925 million for the year.", [(D(925_000_000), "USD")]),
+        ("Japan pays ¥ 201.7 billion.", [(D(201_700_000_000), "JPY")]),
+        ("He is a 25-year veteran of the State Department.", []),
+        ("The yen hit a 10-year high against the won in the new deal talks.", []),
+        ("Japan, a nation of 126 million, hosts the largest contingent of $1 billion worth of gear.", [(D(10**9), "USD")]),
+        ("South Korea's population is 51.7 million. Seoul pays 1 trillion won.", [(D(10**12), "KRW")]),
+        ("In 2019 troops left the base.", []),
+    ],
+)
+def test_benchmark_traps(text, expected):
+    assert values(text) == expected
+
+
+def test_sentence_full_stop_is_not_part_of_the_surface():
+    for text, surface in [("Seoul's share rose to KRW 1.52 trillion.", "KRW 1.52 trillion"), ("It paid $5 billion.", "$5 billion"),
+                          ("It cost $900 mln.", "$900 mln")]:
+        (c,) = claims_of(text)
+        assert c.surface == surface
