@@ -38,9 +38,10 @@ lab: venv ## open the notebooks in JupyterLab with the project's environment
 notebooks: venv ## re-execute the notebooks in place (new nbval baselines; no timestamps kept)
 	$(PY) -m costshare.nbrefresh notebooks/*.ipynb
 
-bench: venv ## run the benchmarks (they print their figures)
+bench: venv sysdeps ## run the benchmarks (they print their figures; a few minutes)
 	$(PY) benchmarks/extract_throughput.py
-	@if [ -f benchmarks/render_time.py ]; then $(PY) benchmarks/render_time.py; fi
+	$(PY) benchmarks/import_time.py
+	$(PY) benchmarks/render_time.py
 
 constraints: venv ## re-pin the full environment into constraints.txt
 	@(echo "# Full pinned environment (pip freeze of requirements.txt on Python 3.11). Regenerate with: make constraints"; \
