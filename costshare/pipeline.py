@@ -23,39 +23,26 @@ CLAIM_COLUMNS = [
 class Extraction:
     articles: list  # list[Article]
     claims: list  # list[Claim]
-    findings: list  # list[Finding]; empty until reconciliation runs
-    reference: object | None  # costshare.reference.Reference when loaded
+    findings: list  # list[Finding]; empty when reconciliation is skipped
+    reference: object  # costshare.reference.Reference
 
 
 def run(seeds_dir: str | Path, reference_dir: str | Path | None = None, *, reconcile: bool = True) -> Extraction:
-    """Load, extract, attribute and (when the reference data is there) reconcile."""
+    """Load, extract, attribute and reconcile. Input errors surface before any output exists."""
+    from costshare import reference as reference_mod
     from costshare.attribute import attribute_article
     from costshare.corpus import load_corpus
     from costshare.extract import extract_claims
+    from costshare.reconcile import reconcile as reconcile_claims
 
     articles = load_corpus(seeds_dir)
-    reference = _load_reference(reference_dir)
-    agreements = reference.agreements.to_dict("records") if reference is not None else []
+    reference = reference_mod.load(reference_dir if reference_dir is not None else paths.REFERENCE_DIR)
+    agreements = reference.agreements.to_dict("records")
     claims = []
     for article in articles:
         claims.extend(attribute_article(article, extract_claims(article), agreements))
-    findings = []
-    if reconcile and reference is not None:
-        try:
-            from costshare import reconcile as reconcile_mod
-        except ImportError:
-            reconcile_mod = None
-        if reconcile_mod is not None:
-            findings = reconcile_mod.reconcile(claims, articles, reference)
+    findings = reconcile_claims(claims, articles, reference) if reconcile else []
     return Extraction(articles, claims, findings, reference)
-
-
-def _load_reference(reference_dir):
-    try:
-        from costshare import reference
-    except ImportError:
-        return None
-    return reference.load(reference_dir if reference_dir is not None else paths.REFERENCE_DIR)
 
 
 def _cell(value) -> str | int:
@@ -118,13 +105,9 @@ def extract_to(seeds_dir: str | Path, out_dir: str | Path, reference_dir: str | 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, not a file")
+    from costshare.reconcile import FINDING_COLUMNS
+
     result = run(seeds_dir, reference_dir)
     write_csv(claims_rows(result.claims), CLAIM_COLUMNS, out / "claims.csv")
-    if result.reference is not None:
-        try:
-            from costshare.reconcile import FINDING_COLUMNS
-        except ImportError:
-            FINDING_COLUMNS = None
-        if FINDING_COLUMNS is not None:
-            write_csv(findings_rows(result.findings), FINDING_COLUMNS, out / "findings.csv")
+    write_csv(findings_rows(result.findings), FINDING_COLUMNS, out / "findings.csv")
     return ExtractResult(len(result.articles), len(result.claims), len(result.findings))
