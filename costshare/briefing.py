@@ -27,6 +27,9 @@ from costshare import paths
 
 #: Cells with one of these tags are left out of the briefing (``remove-cell`` is Jupyter Book's).
 DROP_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell", "briefing-skip"}
+#: Cells with this tag move to the appendix: detail a reader may check but need not read first
+#: (every claim's sentence and cues).
+APPENDIX_TAG = "appendix"
 #: Output mime types that are never exported: no script runs in a briefing.
 DROP_MIME = {
     "application/javascript",
@@ -242,10 +245,10 @@ def _text(value) -> str:
 
 
 def notebook_cells(nb, number: int, charts: Charts, sanitizer: Sanitizer, warnings: list[str]):
-    """The cells of one executed notebook as the briefing shows them."""
+    """The cells of one executed notebook as the briefing shows them, and those for the appendix."""
     from nbformat.v4 import new_code_cell, new_markdown_cell
 
-    cells, last_markdown = [], None
+    cells, appendix, last_markdown = [], [], None
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
         if tags & DROP_TAGS:
@@ -275,8 +278,8 @@ def notebook_cells(nb, number: int, charts: Charts, sanitizer: Sanitizer, warnin
             new = new_code_cell(source="", outputs=outputs)
         else:
             continue
-        cells.append(new)
-    return cells
+        (appendix if APPENDIX_TAG in tags else cells).append(new)
+    return cells, appendix
 
 
 # --------------------------------------------------------------------------- generated sections
@@ -599,9 +602,17 @@ def build(executed, *, extraction, params, as_of, key_findings: list[str], chang
     section = changes_section(changes)
     if section:
         cells.append(_html_cell(section))
+    appendix = []
     for number, (name, nb) in enumerate(executed, start=1):
-        cells.extend(notebook_cells(nb, number, charts, sanitizer, warnings))
+        body, extra = notebook_cells(nb, number, charts, sanitizer, warnings)
+        cells.extend(body)
+        appendix.extend(extra)
     cells.append(_html_cell(data_quality_section(extraction)))
+    if appendix:
+        cells.append(_html_cell(_section("appendix", "Appendix: where each claim stands and why it was read so",
+                                         "<p>The sentence, offsets and extraction rule of every claim, and the cues "
+                                         "behind its country, kind and period. The same columns are in claims.csv.</p>")))
+        cells.extend(appendix)
     cells.append(_html_cell(sources_section(extraction, params)))
     cells.append(_html_cell(methods_section(extraction, params)))
     cells.append(_html_cell(run_metadata_section(params, run_info)))

@@ -485,7 +485,8 @@ def test_merge_numbers_charts_and_drops_code_and_volatile_ids():
     ])
     charts, warnings = briefing.Charts(), []
     sanitizer = briefing.Sanitizer({"reports/.tmp~default~abc": "reports/default"})
-    cells = briefing.notebook_cells(nb, 2, charts, sanitizer, warnings)
+    cells, appendix = briefing.notebook_cells(nb, 2, charts, sanitizer, warnings)
+    assert appendix == []
     assert charts.listing == [("Chart 1.", "A _rising_ line of HNS_total."), ("Chart 2.", "Set in the cell's metadata.")]
     assert warnings == ["UserWarning: noisy"]
     assert all(c.source == "" for c in cells if c.cell_type == "code"), "code is dropped, not only hidden"
@@ -499,6 +500,22 @@ def test_merge_numbers_charts_and_drops_code_and_volatile_ids():
     table = outputs[2].data["text/html"]
     assert "T_ab12c" not in table and "#T_s1_row0" in table and 'id="T_s1"' in table
     assert '<table class="keep"' in table and "&lt;b&gt;" in table
+
+
+def test_cells_tagged_appendix_move_to_the_appendix():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from costshare import briefing
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("## Claims"),
+        new_code_cell("t", outputs=[new_output("stream", name="stdout", text="main\n")]),
+        new_markdown_cell("## Provenance", metadata={"tags": ["appendix"]}),
+        new_code_cell("p", metadata={"tags": ["appendix"]}, outputs=[new_output("stream", name="stdout", text="detail\n")]),
+    ])
+    cells, appendix = briefing.notebook_cells(nb, 1, briefing.Charts(), briefing.Sanitizer(), [])
+    assert [c.cell_type for c in cells] == ["markdown", "code"] and cells[1].outputs[0].text == "main\n"
+    assert appendix[0].source.startswith("### Provenance") and appendix[1].outputs[0].text == "detail\n"
 
 
 def test_headings_get_unique_ids_and_a_table_of_contents():
