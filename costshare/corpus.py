@@ -243,6 +243,7 @@ def infer_published(text: str) -> tuple[dt.date | None, str]:
             except ValueError:
                 continue
     if not found:
-        return None, "unknown: no manifest row and no full date in the text"
+        return None, "unknown: no manifest row, no date in the text"
     day, cue = max(found)
-    return day, f"inferred: latest date in the text ({cue.strip()!r}); not in manifest"
+    # short enough for a table cell; the README says the latest full date in the text is used
+    return day, f"inferred from text: {cue.strip()!r}"

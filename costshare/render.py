@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import ctypes
 import dataclasses
-import datetime as dt
 import errno
 import fcntl
 import hashlib
@@ -694,7 +693,31 @@ def execute_all(notebooks, tmp: Path, params: P.Params, kernels: Kernels, timeou
         logger.setLevel(level)
     if errors:
         raise errors[min(errors)]
-    return [(p.name, nbformat.read(tmp / p.name, as_version=4)) for p in notebooks]
+    executed = []
+    for p in notebooks:
+        nb = scrub_executed(nbformat.read(tmp / p.name, as_version=4))
+        nbformat.write(nb, tmp / p.name)  # the published copy carries no clock time or absolute path
+        executed.append((p.name, nb))
+    return executed
+
+
+#: papermill's run-specific metadata: wall-clock times and the absolute paths of this machine.
+VOLATILE_PAPERMILL = ("start_time", "end_time", "duration", "input_path", "output_path")
+
+
+def scrub_executed(nb):
+    """Drop what makes two executions of the same inputs differ (timestamps, absolute paths);
+    keep what a reader of the executed notebook needs (parameters, status, exceptions)."""
+    meta = nb.metadata.get("papermill", {})
+    for key in VOLATILE_PAPERMILL:
+        meta.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
+        for key in VOLATILE_PAPERMILL:
+            cell.metadata.get("papermill", {}).pop(key, None)
+    return nb
 
 
 def _running_cell(out: Path) -> str:
@@ -846,7 +869,6 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
                 "render": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "largest_child": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             },
-            "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
         (tmp / "run.json").write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
