@@ -21,10 +21,12 @@ $(STAMP): requirements.txt constraints.txt
 
 venv: $(STAMP) ## create .venv and install the pinned requirements
 
-sysdeps: ## install Debian's chromium and poppler-utils when missing (PDF and tests)
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+sysdeps: ## install Debian's chromium, poppler-utils and CJK fonts when missing (PDF and tests)
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || \
+	    ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium poppler-utils fonts-noto-cjk >/dev/null; fi
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    chromium poppler-utils fonts-noto-cjk fontconfig >/dev/null; fi
 
 briefing: venv sysdeps ## render the default briefing (HTML + PDF) into reports/
 	$(PY) -m costshare render --params $(PARAMS)
