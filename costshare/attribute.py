@@ -21,28 +21,32 @@ JAPAN, KOREA = "Japan", "South Korea"
 KINDS = ("annual", "total", "demand", "increase_pct", "troops", "term", "other")
 
 _COUNTRY_PATTERNS = [
-    (JAPAN, re.compile(r"\b(?:Japan(?:ese)?|Tokyo|USFJ|Okinawa|Yokosuka|Iwakuni)\b|일본|日本|주일미군|在日米軍")),
-    (KOREA, re.compile(r"(?<!North )(?<!N\. )\b(?:South\s+Korea(?:n)?|Korea(?:n)?(?![\s-]*(?:Peninsula|War)\b)|Seoul|ROK|USFK)\b|한국|韓国|주한미군|在韓米軍")),
+    # case-insensitive: headlines are often in capitals ("SOUTH KOREA TO PAY $1BN")
+    (JAPAN, re.compile(r"\b(?:Japan(?:ese)?|Tokyo|USFJ|Okinawa|Yokosuka|Iwakuni)\b|일본|日本|주일미군|在日米軍", re.I)),
+    (KOREA, re.compile(r"(?<!North )(?<!N\. )\b(?:South\s+Korea(?:n)?|Korea(?:n)?(?![\s-]*(?:Peninsula|War)\b)|Seoul|ROK|USFK)\b|한국|韓国|주한미군|在韓米軍", re.I)),
 ]
 _NORTH_KOREA = re.compile(r"\bNorth\s+Korea(?:n)?|\bPyongyang\b|\bDPRK\b", re.I)
 
 _DEMAND = re.compile(r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*|pressure\w*|call(?:s|ed)? for|insist\w*|push\w* for)\b", re.I)
-_PAY = re.compile(r"\b(?:pays?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*)\b|분담금|思いやり予算|負担", re.I)
-_PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\b|\bFY\s?\d{4}\b", re.I)
-_TOTAL = re.compile(r"\b(?:in total|over (?:the )?(?:next )?(?:\w+|\d+) years|(?:\w+|\d+)-year total|combined|cumulative|all told)\b", re.I)
+_PAY = re.compile(r"\b(?:pays?|payments?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*)\b|분담금|부담|思いやり予算|負担", re.I)
+_PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\s+(?:year\s+)?\d{4}\b(?!\s*[-–—/]\s*\d)|\bFY\s?\d{4}\b(?!\s*[-–—/]\s*(?:FY)?\d)", re.I)
+_PER_YEAR_WORDS = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|매년|毎年|年間平均|연간", re.I)
+_TOTAL = re.compile(
+    r"\b(?:in total|totals?|in all|over (?:the )?(?:next )?(?:\w+ |\d+ )?(?:fiscal )?years|for the (?:\w+|\d+) (?:fiscal )?years"
+    r"|(?:\w+|\d+)-year total|combined|cumulative|all told)\b|\d+\s?年間|\d+\s?년간", re.I)
 _NOT_BURDEN = re.compile(
     r"\b(?:defen[cs]e budget|military budget|defen[cs]e spending|national defen[cs]e|Olympic\w*|Paralympic\w*|"
     r"COVID\w*|coronavirus|virus|vaccin\w*|infection\w*|GDP|stimulus|tariff\w*|trade deficit|Guam relocation)\b",
     re.I,
 )
-_INCREASE = re.compile(r"\b(?:increase\w*|rise|rose|raise\w*|hike\w*|up|grow\w*|growth|jump\w*|higher|boost\w*|more than last)\b|증가|인상|増", re.I)
-_DECREASE = re.compile(r"\b(?:cut\w*|decrease\w*|reduc\w*|fall|fell|drop\w*|lower\w*|down)\b|감소|削減|減", re.I)
+_INCREASE = re.compile(r"\b(?:increase\w*|rise|rose|raise\w*|hike\w*|up|grow\w*|growth|jump\w*|higher|boost\w*|more\s+than)\b|증가|인상|増", re.I)
+_DECREASE = re.compile(r"\b(?:cut\w*|decrease\w*|reduc\w*|fall|fell|drop\w*|lower\w*|down|less\s+than)\b|감소|削減|減", re.I)
 _TROOP_NOUN = re.compile(r"troops|soldiers|personnel|service|Marine|sailors|airmen|forces|servicemen|명", re.I)
 _TROOP_MOVE = re.compile(r"\b(?:relocat\w*|mov(?:e|ing)\w*|transfer\w*|withdraw\w*|redeploy\w*|cut\w*|reduc\w*)\b", re.I)
 _ALTERNATIVE = re.compile(r"(?:instead of|rather than|unlike|the usual|usual|every|planned for)\s+(?:a\s+|the\s+)?(?:usual\s+)?(?:\w+\s+)?$", re.I)
 _EXPIRES_NEXT_MARCH = re.compile(r"\b(?:expire\w*|end\w*|run\w* out)\b[^.]*?\b(?:next March|March next year|in March)\b", re.I)
 _THROUGH = re.compile(r"\b(?:through|until|till|to)\s+(?:fiscal\s+(?:year\s+)?|FY\s?)?(?P<y>20\d\d)\b", re.I)
-_FY = re.compile(r"\b(?:fiscal\s+(?:year\s+)?|FY\s?|JFY\s?)(?P<y>(?:19|20)\d\d)\b|(?P<y2>(?:19|20)\d\d)\s*(?:fiscal year|年度|회계연도)", re.I)
+_FY = re.compile(r"\b(?:fiscal\s+(?:year\s+)?|FY\s?|JFY\s?)(?P<y>(?:19|20)\d\d)\b|(?P<y2>(?:19|20)\d\d)\s*(?:fiscal year|年度|회계연도)|\bFY\s?(?P<y3>\d\d)\b", re.I)
 _YEAR = re.compile(r"(?<![\d.,/-])(?P<y>(?:199|20[0-3])\d)(?![\d,.]*\s*(?:billion|trillion|million|yen|won|dollars|억|조))(?!-\d)")
 _RELATIVE = re.compile(r"\b(?P<w>this|last|next|the previous|the coming|the current)\s+(?:fiscal\s+)?year'?s?\b|올해|작년|지난해|전년|내년|今年度?|昨年度?|前年度?|来年度?", re.I)
 _RELATIVE_OFFSET = {"this": 0, "the current": 0, "last": -1, "the previous": -1, "next": 1, "the coming": 1,
@@ -150,7 +154,7 @@ def _country(ctx: _Context, c: Claim) -> tuple[str, str]:
     return "", "country: no cue"
 
 
-_ADJECTIVE = re.compile(r"Japanese|Korean|South Korean")
+_ADJECTIVE = re.compile(r"Japanese|Korean|South Korean", re.I)
 
 
 def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
@@ -193,6 +197,11 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
             return "demand", f"kind: {prev.group(0)!r} in the sentence before"
     per_year = _nearest(_PER_YEAR, ctx, c)
     total = _nearest(_TOTAL, ctx, c)
+    if not total and not _nearest(_PER_YEAR_WORDS, ctx, c) and c.country:
+        span = _span(ctx.sentence_raw(c)[1], c.country)
+        if span:
+            # "¥1.06 trillion in FY2022-FY2026" with no "a year": the amount covers the span
+            return "total", f"kind: {span[1].removeprefix('period: ')} with no per-year word"
     if total and (not per_year or total[0] < per_year[0]):
         return "total", f"kind: {total[1]!r}"
     if per_year:
@@ -228,13 +237,20 @@ def _changed_amount(ctx: _Context, c: Claim) -> Claim | None:
 
 
 def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | None:
-    """The match of a cue nearest to the claim in its sentence: (distance, text)."""
+    """The match of a cue nearest to the claim in its sentence: (distance, text). A cue with
+    another amount between it and the claim belongs to that amount ("1,055.1 billion yen, or
+    about 211 billion yen a year": "a year" is the 211's)."""
     s_start, raw = ctx.sentence_raw(c)
     # "211 billion yen ($1.85 billion) a year": the cue follows the restatement, not the amount
-    tail = max([c._nend] + [r._nend for r in ctx.claims if r.restates == c.id])
-    at, end = c._nstart - s_start, tail - s_start
+    tail = max([c._nend] + [r._nend for r in ctx.claims if r.restates == c.id]) - s_start
+    at, end = c._nstart - s_start, tail
+    others = [(o._nstart - s_start, o._nend - s_start) for o in ctx.claims
+              if o._sent == c._sent and o is not c and o.restates != c.id and o.unit in ("USD", "JPY", "KRW")]
     best = None
     for m in pattern.finditer(raw):
+        lo, hi = (end, m.start()) if m.start() >= end else (m.end(), at)
+        if any(lo <= a and b <= hi for a, b in others):
+            continue
         d = m.start() - end if m.start() >= end else at - m.end() if m.end() <= at else 0
         if best is None or d < best[0]:
             best = (max(d, 0), m.group(0))
@@ -258,11 +274,19 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         new = _changed_amount(ctx, c)
         if new is not None:
             return new.period, f"period: that of {new.surface!r}, the amount it changes"
-    deal = next((t for t in ctx.claims if t._sent == c._sent and t.kind == "term" and "-" in t.period
+    own = _OWN_YEAR.match(raw, max([c._nend] + [r._nend for r in ctx.claims if r.restates == c.id]) - s_start)
+    if own and c.kind in ("annual", "total", "demand") and country:
+        # "1.04 trillion won in 2020": the year right after an amount is its year
+        fiscal = bool(own.group("fy")) or country == JAPAN
+        return _fmt(JAPAN if fiscal and country == JAPAN else country, int(own.group("y"))), f"period: {own.group(0).strip()!r}"
+    deal = next((t for t in ctx.claims if t._sent == c._sent and t.kind == "term" and t.period
                  and t.country == country), None)
     if deal is not None and c.kind in ("annual", "total"):
         # "a new five-year deal from 2022 ... 1,055.1 billion yen in total, 211 billion yen a year"
         return deal.period, f"period: the {deal.surface!r} deal in the sentence ({deal.period})"
+    span = _span(raw, country) if c.kind in ("annual", "total") and country else None
+    if span:
+        return span
     through = _THROUGH.search(raw)
     if through and c.kind == "annual" and published and country:
         # "the contract, which runs through 2026, requires ... a year": a per-year amount over the
@@ -273,7 +297,7 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         if start <= end:
             return _fmt(country, start, end), f"period: {through.group(0)!r}, from the year of publication"
     end = at + (c._nend - c._nstart)
-    explicit = _explicit_year(raw, at, end, country)
+    explicit = _explicit_year(raw, at, end, country, _year_owners(ctx, c, s_start, raw))
     if c.kind == "demand":
         # a demand's year is stated or unknown; "a memoir published last year" dates the book
         return explicit[1:] if explicit else ("", "period: no year stated for the demand")
@@ -283,6 +307,11 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         # "1.52 trillion won in 2026, up 8.3% from 1.40 trillion won due next year": nearest wins
         _, period, cue = min(candidates, key=lambda x: x[0])
         return period, cue
+    if c.kind in ("annual", "total") and c._sent > 0:
+        earlier = next((t for t in ctx.claims if t._sent == c._sent - 1 and t.kind == "term" and t.period
+                        and t.country == country), None)
+        if earlier is not None:
+            return earlier.period, f"period: the {earlier.surface!r} deal in the sentence before ({earlier.period})"
     if c.kind == "annual" and published and country:
         fy = fiscal_year_of(published) if country == JAPAN else published.year
         return _fmt(country, fy), f"period: present tense at publication ({published.isoformat()})"
@@ -291,14 +320,76 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     return "", "period: no year cue"
 
 
+_SPANS = [
+    # FY2022-FY2026, fiscal 2022-2026, 2022-26, 2022–2026
+    re.compile(r"\b(?:FY\s?|fiscal\s+(?:years?\s+)?)?(?P<a>(?:19|20)\d\d)\s*[-–—/]\s*(?:FY\s?)?(?P<b>(?:19|20)?\d\d)\b(?!-\d)", re.I),
+    # from April 2022 to March 2027
+    re.compile(r"\bfrom\s+(?:(?P<am>April|January)\s+)?(?P<a>(?:19|20)\d\d)\s+(?:to|through|until)\s+(?:(?P<bm>March|December)\s+)?(?P<b>(?:19|20)\d\d)\b", re.I),
+    # 2022年度から5年間, 2026년부터 5년간
+    re.compile(r"(?P<a>(?:19|20)\d\d)\s*(?:年度?|년)\s*(?:から|부터)\s*(?P<n>\d+)\s*(?:年間|년간)"),
+    # over the five years through fiscal 2026
+    re.compile(r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)[- ]years?\b[^.;]{0,30}?\b(?:through|until|to)\s+(?:fiscal\s+(?:year\s+)?|FY\s?)?(?P<b>(?:19|20)\d\d)\b", re.I),
+]
+_WORD_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _span(raw: str, country: str) -> tuple[str, str] | None:
+    """A multi-year period the sentence states, as (period, cue), or None."""
+    for pattern in _SPANS:
+        for m in pattern.finditer(raw):
+            g = m.groupdict()
+            n = g.get("n")
+            years = int(n) if n and n.isdigit() else _WORD_N.get((n or "").lower())
+            if g.get("a") is None:
+                b = int(g["b"])
+                a = b - years + 1
+            else:
+                a = int(g["a"])
+                if g.get("b"):
+                    b = int(g["b"]) if len(g["b"]) == 4 else a // 100 * 100 + int(g["b"])
+                    if country == JAPAN and (g.get("bm") or "").lower() == "march":
+                        b -= 1  # April 2022 to March 2027 is FY2022-FY2026
+                else:
+                    b = a + years - 1
+            if a < b <= a + 30:
+                return _fmt(country, a, b), f"period: {m.group(0)!r}"
+    return None
+
+
 def _distance(m: re.Match, at: int, end: int) -> int:
     return m.start() - end if m.start() >= end else max(at - m.end(), 0)
 
 
-def _explicit_year(raw: str, at: int, end: int, country: str) -> tuple[int, str, str] | None:
+def _owned_by_other(m: re.Match, owner: dict[int, bool]) -> bool:
+    """A year standing right after another amount ("1.04 trillion won in 2020") is that amount's."""
+    return owner.get(m.start(), False)
+
+
+def _year_owners(ctx: "_Context", c: Claim, s_start: int, raw: str) -> dict[int, bool]:
+    """Start offsets (within the sentence) of years that directly follow a money claim, mapped to
+    whether that claim is another one than ``c``."""
+    owners: dict[int, bool] = {}
+    for o in ctx.claims:
+        if o._sent != c._sent or o.unit not in ("USD", "JPY", "KRW") or o.restates:
+            continue
+        tail = max([o._nend] + [r._nend for r in ctx.claims if r.restates == o.id]) - s_start
+        m = _OWN_YEAR.match(raw, tail)
+        if m:
+            owners[m.start("y")] = o is not c
+            owners[m.start("y") - len(m.group("fy") or "")] = o is not c
+    return owners
+
+
+_OWN_YEAR = re.compile(r"\s*(?:in|for|during)\s+(?P<fy>fiscal\s+(?:year\s+)?|FY\s?)?(?P<y>(?:19|20)\d\d)\b(?!\s*[-–—/]\s*(?:FY\s?)?\d)", re.I)
+
+
+def _explicit_year(raw: str, at: int, end: int, country: str, raw_owner: dict[int, bool] | None = None) -> tuple[int, str, str] | None:
+    raw_owner = raw_owner or {}
     best = None
     for m in _FY.finditer(raw):
-        y = int(m.group("y") or m.group("y2"))
+        y = int(m.group("y") or m.group("y2") or 2000 + int(m.group("y3")))
+        if _owned_by_other(m, raw_owner):
+            continue
         d = _distance(m, at, end)
         if best is None or d < best[0]:
             best = (d, _fmt(JAPAN if country == JAPAN or not country else country, y), m.group(0))
@@ -307,6 +398,8 @@ def _explicit_year(raw: str, at: int, end: int, country: str) -> tuple[int, str,
     for m in _YEAR.finditer(raw):
         # a year inside the claim's own surface ("2017 billion yen") is not a period cue
         if at <= m.start() < at + 20 and raw[m.end(): m.end() + 12].lstrip().lower().startswith(("billion", "trillion", "million")):
+            continue
+        if _owned_by_other(m, raw_owner):
             continue
         d = _distance(m, at, end)
         y = int(m.group("y"))

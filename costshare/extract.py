@@ -42,18 +42,18 @@ _WORDNUM_SCALED = rf"\b{_WORDNUM}(?=\s?(?:trillion|billion|million|thousand)\b)"
 _NUM = rf"(?:{_DIGITS}|{_WORDNUM_SCALED})"
 _SCALE_WORD = r"(?:trillion|billion|million|thousand|trln|trn|bln|mln|bn|mn|tn)"
 _SCALE = rf"(?:\s?{_SCALE_WORD}\b|(?:m|b|k)\b)"  # a following full stop ends the sentence
-_SEP = r"(?:\s?(?:-|to)\s?)"  # range separators ("210 to 220", "210-220"); "and" lists two amounts
+_SEP = r"(?:\s?(?:-|to)\s?|—)"  # range separators ("210 to 220", "210-220"); "and" lists two amounts
 
 # prefixes: the longest first so "US$" wins over "$"
 _CUR_PREFIX = {
     "US$": "USD", "U.S.$": "USD", "USD": "USD", "US dollar": "USD",
     "S$": "SGD", "A$": "AUD", "C$": "CAD", "HK$": "HKD", "NT$": "TWD", "NZ$": "NZD",
     "$": "USD", "¥": "JPY", "JPY": "JPY", "₩": "KRW", "KRW": "KRW", "W": "KRW",
-    "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP", "RMB": "CNY", "CNY": "CNY", "Rs.": "INR", "Rs": "INR",
+    "Won": "KRW", "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP", "RMB": "CNY", "CNY": "CNY", "Rs.": "INR", "Rs": "INR",
 }
 _PREFIX_RE = (
     r"(?P<pre>(?:US\$|U\.S\.\s?\$|S\$|A\$|C\$|HK\$|NT\$|NZ\$|\$|¥|₩|€|£)\s?|"
-    r"(?:USD|JPY|KRW|EUR|GBP|RMB|CNY)\s?|W(?=\d)|Rs\.?\s?)"
+    r"(?:USD|JPY|KRW|EUR|GBP|RMB|CNY)\s?|W(?=\d)|Won\s(?=\d)|Rs\.?\s?)"
 )
 _SUFFIX_BODY = (
     r"\s?(?:(?:U\.?S\.?|American|Singapore|Australian|Canadian|Hong\s+Kong|Taiwan|New\s+Zealand)\s+)?dollars?\b"
@@ -277,6 +277,10 @@ class _Match:
     priority: int = 0
 
 
+_NOT_AN_AMOUNT = re.compile(r"(?:19|20)\d\d$")  # a year before "won"/"yen" with no scale word
+_VERB_WON = re.compile(r"\s+(?:the|a|an|his|her|their|its|over|by|in|out|re-?election|office|seats?|votes?)\b", re.I)
+
+
 def _ccy_from_suffix(post: str) -> str:
     p = post.lower()
     for pattern, code in _SUFFIX_CCY:
@@ -295,7 +299,7 @@ def _money_matches(text: str) -> Iterable[_Match]:
         lo = to_decimal(m.group("lo"))
         if lo is None or (m.group("lo").lower() in ("a", "an") and not m.group("lo_scale")):
             continue
-        if pre == "W" and not m.group("lo_scale"):
+        if pre in ("W", "Won") and not m.group("lo_scale"):
             continue  # "W1" alone is a model name more often than money
         hi_scale = m.group("hi_scale")
         lo_scale = m.group("lo_scale") or hi_scale
@@ -313,6 +317,9 @@ def _money_matches(text: str) -> Iterable[_Match]:
         if m.group("lo").lower() in ("a", "an") and not m.group("lo_scale"):
             continue  # "a dollar"
         unit = _ccy_from_suffix(m.group("post"))
+        if not (m.group("lo_scale") or m.group("hi_scale")) and (
+                _NOT_AN_AMOUNT.match(m.group("lo")) or unit == "KRW" and _VERB_WON.match(text, m.end())):
+            continue  # "who in 2022 won the presidency": a year and a verb, not money
         hi_scale = m.group("hi_scale")
         value = lo * _scale(m.group("lo_scale") or hi_scale)
         high = to_decimal(m.group("hi")) * _scale(hi_scale or m.group("lo_scale")) if m.group("hi") else None

@@ -222,6 +222,10 @@ def _check_consistency(p: Params) -> None:
         raise ParameterError("parameter title: must not be empty")
 
 
+#: Parameters whose values are text as typed (``--set title=2026`` is the title "2026").
+TEXT_FIELDS = ("seeds_dir", "reference_dir", "title", "name", "as_of")
+
+
 def load_yaml(path: str | Path) -> dict[str, Any]:
     """Read a named parameter set. A file that is not a YAML mapping is a one-line error."""
     import yaml
@@ -231,7 +235,7 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         raise ParameterError(f"{path}: parameter file not found; see params/ for named sets")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:  # ValueError: "as_of: 2021-02-30"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ParameterError(f"{path}: not valid YAML ({first})") from None
     if data is None:
@@ -248,11 +252,17 @@ def parse_set(items: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise ParameterError(f"--set {item!r}: expected key=value")
+        if not raw.strip():
+            raise ParameterError(f"--set {key}=: empty value; leave the --set out to use the default")
+        if key in TEXT_FIELDS:
+            out[key] = raw  # "Host-nation support: 2026" is a title, not a YAML mapping
+            continue
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
+            value = yaml.safe_load(raw)
+        except (yaml.YAMLError, ValueError):  # ValueError: an impossible date such as 2021-02-30
             value = raw
         if isinstance(value, (dt.date, dt.datetime)):
             value = value.isoformat()[:10]

@@ -126,3 +126,54 @@ def test_without_publication_date_relative_years_stay_empty():
 @pytest.mark.parametrize("day,fy", [(dt.date(2021, 3, 31), 2020), (dt.date(2021, 4, 1), 2021), (dt.date(2022, 1, 7), 2021)])
 def test_fiscal_year_of(day, fy):
     assert fiscal_year_of(day) == fy
+
+
+# --- cases a review found (each failed before its fix) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,published,expected",
+    [
+        ("日本は在日米軍の駐留経費として2022年度から5年間で1兆551億円を負担する。", dt.date(2022, 1, 7), ("total", "FY2022-FY2026")),
+        ("Japan will pay ¥1.06 trillion in FY2022-FY2026.", dt.date(2022, 1, 7), ("total", "FY2022-FY2026")),
+        ("Japan will pay 1.05 trillion yen over 2022-26.", dt.date(2022, 1, 7), ("total", "FY2022-FY2026")),
+        ("Japan's host-nation support totals 1,055.1 billion yen for the five fiscal years.", dt.date(2022, 1, 7), ("total", "")),
+        ("Japan will pay 1.05 trillion yen from April 2022 to March 2027.", dt.date(2022, 1, 7), ("total", "FY2022-FY2026")),
+        ("Tokyo will shoulder some ¥1.05 trillion over the five years through fiscal 2026.", dt.date(2022, 1, 7), ("total", "FY2022-FY2026")),
+        ("Japan's host-nation support in FY23 is 211 billion yen.", dt.date(2023, 6, 1), ("annual", "FY2023")),
+        ("Seoul's payment jumped 8.3 percent, to 1.52 trillion won ($1.13bn), for 2026.", dt.date(2024, 10, 4), ("annual", "2026")),
+        ("일본은 올해 약 2,017억엔을 부담한다.", dt.date(2021, 1, 31), ("annual", "FY2021")),
+    ],
+)
+def test_review_kind_and_period(text, published, expected):
+    money = [c for c in attributed(text, published=published) if c.unit in ("JPY", "KRW", "USD") and not c.restates]
+    assert (money[0].kind, money[0].period) == expected, money[0].cues
+
+
+def test_review_year_after_an_amount_belongs_to_it():
+    cs = attributed("Korea will pay 1.04 trillion won in 2020, 1.18 trillion won in 2021 and 1.23 trillion won in 2022.",
+                    published=dt.date(2021, 3, 10))
+    assert [c.period for c in cs] == ["2020", "2021", "2022"]
+    cs = attributed("Korea's share rose to 1.18 trillion won, up 13.9 percent from 1.04 trillion won in 2020.",
+                    published=dt.date(2021, 3, 10))
+    assert [(c.surface, c.period) for c in cs if c.unit == "KRW"] == [("1.18 trillion won", "2021"), ("1.04 trillion won", "2020")]
+
+
+def test_review_deal_in_the_sentence_before_or_a_one_year_extension():
+    cs = attributed("Japan agreed a new five-year deal. It will pay about 211 billion yen a year.", published=dt.date(2021, 12, 21))
+    assert cs[-1].period == "FY2022-FY2026"
+    cs = attributed("Japan extended the deal by one year, keeping its share at 201.7 billion yen.", published=dt.date(2021, 2, 18))
+    assert [c.period for c in cs] == ["FY2021", "FY2021"]
+
+
+@pytest.mark.parametrize("text", ["SOUTH KOREA TO PAY $1BN FOR US TROOPS IN 2019", "JAPAN TO PAY ¥201.7BN THIS YEAR"])
+def test_review_headlines_in_capitals_keep_their_country(text):
+    c = [c for c in attributed(text, published=dt.date(2019, 3, 1)) if c.unit != "years"][0]
+    assert c.country in ("South Korea", "Japan") and c.kind == "annual"
+
+
+@pytest.mark.parametrize("text,value", [("Korea paid 1.18 trillion won, 13.9% more than 2020's.", 13.9),
+                                         ("Japan paid 5.5% less than a year earlier.", -5.5)])
+def test_review_more_than_and_less_than_are_changes(text, value):
+    c = [c for c in attributed(text) if c.unit == "percent"][0]
+    assert c.kind == "increase_pct" and float(c.value) == value

@@ -259,3 +259,20 @@ def test_sentence_full_stop_is_not_part_of_the_surface():
                           ("It cost $900 mln.", "$900 mln")]:
         (c,) = claims_of(text)
         assert c.surface == surface
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Yoon Suk Yeol, who in 2022 won the presidency, backs the SMA.", []),
+        ("Seoul pays Won 1.5 trillion a year.", [(D(1_500_000_000_000), "KRW")]),
+        ("Korea paid 5,000 won per worker.", [(D(5000), "KRW")]),
+    ],
+)
+def test_review_won_the_verb_and_won_the_prefix(text, expected):
+    assert values(text) == expected
+
+
+def test_review_em_dash_range():
+    (c,) = claims_of("Japan will pay 210—220 billion yen a year.")
+    assert (c.value, c.value_high) == (D(210 * 10**9), D(220 * 10**9))

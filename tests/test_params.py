@@ -135,3 +135,24 @@ def test_cli_rejects_before_anything_runs(argv, words, capsys, monkeypatch, tmp_
     assert words in err
     assert err.count("\n") == 1 and err.startswith("costshare: error: ")
     assert not reports.exists(), "nothing may be created before the parameters are valid"
+
+
+@pytest.mark.parametrize(
+    "item,words",
+    [("as_of=2021-02-30", "parameter as_of: expected a date"), ("start_year=", "empty value"), ("countries=", "empty value")],
+)
+def test_review_set_values_that_used_to_crash_or_pass_silently(item, words):
+    with pytest.raises(ParameterError, match=words):
+        P.validate(P.parse_set([item]))
+
+
+def test_review_text_parameters_are_taken_as_typed():
+    assert P.validate(P.parse_set(["title=Host-nation support: 2026 outlook"])).title == "Host-nation support: 2026 outlook"
+    assert P.validate(P.parse_set(["title=No"])).title == "No"
+
+
+def test_review_impossible_date_in_yaml(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("as_of: 2021-02-30\n")
+    with pytest.raises(ParameterError, match="not valid YAML"):
+        P.load_yaml(f)

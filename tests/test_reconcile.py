@@ -159,3 +159,14 @@ def test_tolerance_follows_printed_precision(surface, qualifier, expected):
     c = C()
     c.surface, c.qualifier = surface, qualifier
     assert tolerance(c) == pytest.approx(expected, rel=0.02)
+
+
+def test_review_correct_multi_year_totals_and_lists_give_no_finding(tmp_path):
+    result = corpus(tmp_path, {
+        "ja.txt": ("2022-01-07", "日本は在日米軍の駐留経費として2022年度から5年間で1兆551億円を負担する。"),
+        "span.txt": ("2022-01-07", "Japan will pay 1,055.1 billion yen in fiscal 2022-2026, or about 211 billion yen a year."),
+        "list.txt": ("2021-03-10", "Korea will pay 1,038.9 billion won in 2020, 1,183.3 billion won in 2021 and 1,247.2 billion won in 2022."),
+        "rose.txt": ("2021-03-10", "Korea's share rose to 1.18 trillion won, up 13.9 percent from 1.04 trillion won in 2020."),
+        "verb.txt": ("2022-05-10", "Yoon Suk Yeol, who in 2022 won the presidency, backs the SMA with South Korea's 1.247 trillion won this year."),
+    })
+    assert [(f.check, f.message) for f in result.findings] == []
