@@ -121,7 +121,7 @@ MULTIPLE = re.compile(
 )
 TERM = re.compile(
     rf"{_LEFT}(?P<lo>{_DIGITS}|one|two|three|four|five|six|seven|eight|nine|ten)"
-    rf"(?:-year\b(?!s?[- ]old)|\s+(?:full\s+)?years?\b(?!\s+(?:ago|old|earlier|later|since|before|after|of\s+age)))",
+    rf"(?:-(?:year|yr)\b(?!s?[- ]old)|\s+(?:full\s+)?(?:years?|yrs?)\b(?!\s+(?:ago|old|earlier|later|since|before|after|of\s+age)))",
     re.I,
 )
 _NOT_TERM_AFTER = re.compile(r"\s+(?:high|low|old|veteran|record|career|sentence|prison|bond|yield|history|span|run|stint|hiatus)\b", re.I)
@@ -134,7 +134,7 @@ QUALIFIER_BEFORE = re.compile(
     r"just\s+over|just\s+under|below|above|~|약|約|대략|around\s+some)\s*[(\[]?\s*$",
     re.I,
 )
-QUALIFIER_AFTER = re.compile(r"^\s*(?P<q>or\s+more|or\s+so|plus|여)\b", re.I)
+QUALIFIER_AFTER = re.compile(r"^(?:\s*|-)(?P<q>or\s+more|or\s+so|plus|여)\b", re.I)
 _RESTATE_GAP = re.compile(
     r"^\s*(?:[(\[]|—|–|--|-|,\s*or|,\s*or\s+about|\bor\b)\s*"
     r"(?:(?:or|about|approximately|approx\.|around|roughly|some|nearly|almost|equivalent\s+to|worth|i\.e\.|약|約|대략)\s*)*$",
@@ -394,11 +394,11 @@ def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
         if value is None or value <= 1:
             continue
         yield _Match(m.start(), m.end(), value, "ratio", "multiple", priority=1)
-    for m in (TERM.finditer(text) if "year" in lower else ()):
+    for m in (TERM.finditer(text) if "year" in lower or "yr" in lower else ()):
         value = to_decimal(m.group("lo"))
         if value is None or value <= 0 or value > 30:
             continue
-        hyphen = "-year" in m.group(0).lower()
+        hyphen = re.search(r"-(?:year|yr)", m.group(0), re.I) is not None
         if hyphen and _NOT_TERM_AFTER.match(text, m.end()):
             continue  # "a 10-year high", "a 25-year veteran"
         sentence = next((s for s in sentences if s.start <= m.start() < s.end), None)
@@ -458,7 +458,8 @@ def _qualifier(text: str, start: int, end: int) -> str:
         return " ".join(before.group("q").lower().split())
     after = QUALIFIER_AFTER.match(text[end: end + 12])
     if after:
-        return " ".join(after.group("q").lower().split())
+        q = " ".join(after.group("q").lower().split())
+        return "more than" if q in ("plus", "or more") else q
     return ""
 
 

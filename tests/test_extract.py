@@ -276,3 +276,9 @@ def test_review_won_the_verb_and_won_the_prefix(text, expected):
 def test_review_em_dash_range():
     (c,) = claims_of("Japan will pay 210—220 billion yen a year.")
     assert (c.value, c.value_high) == (D(210 * 10**9), D(220 * 10**9))
+
+
+def test_review_abbreviated_term_and_trailing_plus():
+    assert values("Seoul and Washington agreed a 5-yr deal.") == [(D(5), "years")]
+    (c,) = claims_of("Japan's host-nation support tops $1bn-plus a year.")
+    assert (c.value, c.qualifier) == (D(10**9), "more than")
