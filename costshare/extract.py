@@ -10,6 +10,7 @@ whose currency comes from context), percent, personnel, multiple, term.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -232,9 +233,11 @@ _ABBREV = {
 _BOUNDARY = re.compile(r"[.!?。](?=[\"'”’)\]]*\s+[\"'“‘(\[]?[A-Z0-9가-힣])|[。！？]|\n")
 
 
-def split_sentences(text: str) -> list[Sentence]:
+@functools.lru_cache(maxsize=32)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences of normalized text: newlines always end one; a full stop does unless it closes
-    an abbreviation ("U.S.", "Oct.") or a single initial."""
+    an abbreviation ("U.S.", "Oct.") or a single initial. Cached: extraction and attribution
+    both need an article's sentences."""
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
@@ -247,7 +250,7 @@ def split_sentences(text: str) -> list[Sentence]:
         _add_sentence(out, text, start, end)
         start = end
     _add_sentence(out, text, start, len(text))
-    return out
+    return tuple(out)
 
 
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
