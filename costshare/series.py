@@ -962,7 +962,8 @@ def burden_table(series: pd.DataFrame, params) -> pd.DataFrame:
         "recorded": [f"{a:g} {u}" for a, u in zip(rows["amount"], rows["unit"])],
         f"value ({unit_short(params)})": (rows["value"] / scale).round(3),
         "rate": rows["rate_period"].replace("", "none (same currency)"),
-        "CPI factor": rows["cpi_factor"].round(4),
+        # nominal prices apply no CPI factor: say so rather than show NaN
+        "CPI factor": [f"{x:.4f}" if not math.isnan(x) else "none (current prices)" for x in rows["cpi_factor"]],
         "record": rows["record_id"],
     })[["country", "period", "recorded", "rate", "CPI factor", f"value ({unit_short(params)})",
         "record"]].set_index(["country", "period"])
