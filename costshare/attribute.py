@@ -10,14 +10,15 @@ calendar years. Relative phrases resolve against the article's publication date.
 
 from __future__ import annotations
 
-import datetime as dt
+import bisect
 import re
 from typing import Iterable, Mapping
 
 from costshare.corpus import Article
 from costshare.extract import Claim
+from costshare.times import JAPAN, KOREA, TimeExpr, find_times, fiscal_year_of, format_period, resolve
 
-JAPAN, KOREA = "Japan", "South Korea"
+MONEY_UNITS = ("USD", "JPY", "KRW")
 KINDS = ("annual", "total", "demand", "increase_pct", "troops", "term", "other")
 
 _COUNTRY_PATTERNS = [
@@ -58,20 +59,13 @@ _NEW_DEAL = re.compile(r"\b(?:new|fresh|replacement|revised|next|tentative|provi
 _ORDINAL_SMA = re.compile(r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)\b[^.]{0,40}?\b(?:SMA|agreement|special measures)", re.I)
 
 
-def fiscal_year_of(day: dt.date) -> int:
-    """Japan's fiscal year containing a date (FY2020 = 2020-04-01 .. 2021-03-31)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def _fmt(country: str, start: int, end: int | None = None) -> str:
-    end = start if end is None else end
-    if country == JAPAN:
-        return f"FY{start}" if start == end else f"FY{start}-FY{end}"
-    return str(start) if start == end else f"{start}-{end}"
+_fmt = format_period
+__all__ = ["attribute_article", "fiscal_year_of", "JAPAN", "KOREA", "KINDS"]
 
 
 class _Context:
-    """What attribution needs of one article: its sentences and their country mentions."""
+    """What attribution needs of one article, indexed once: its sentences, their country mentions,
+    time expressions and claims (so that no step scans the whole article per claim)."""
 
     def __init__(self, article: Article, claims: list[Claim]):
         from costshare.extract import split_sentences
@@ -86,6 +80,21 @@ class _Context:
                 counts[c] = counts.get(c, 0) + 1
         self.dominant = max(sorted(counts), key=counts.get) if counts else ""
         self.claims = claims
+        self.by_sent: dict[int, list[Claim]] = {}
+        self.restated_by: dict[str, list[Claim]] = {}
+        for c in claims:
+            self.by_sent.setdefault(c._sent, []).append(c)
+            if c.restates:
+                self.restated_by.setdefault(c.restates, []).append(c)
+        # amounts, percentages and head counts are not years ("2,017億円", "2017 billion yen")
+        taken = [(c._nstart, c._nend) for c in claims if c.unit not in ("years", "ratio")]
+        starts = [s.start for s in self.sentences]
+        self.times_by_sent: dict[int, list[TimeExpr]] = {}
+        for t in find_times(self.text, taken):
+            i = max(bisect.bisect_right(starts, t.start) - 1, 0)
+            self.times_by_sent.setdefault(i, []).append(t)
+        #: the deal the article is about, per country: (period, cue), filled as terms are attributed
+        self.deals: dict[str, list[tuple[str, str]]] = {}
 
     def _mentions(self, start: int, end: int) -> list[tuple[int, str, str]]:
         chunk = self.text[start:end]
@@ -105,27 +114,54 @@ class _Context:
         s = self.sentences[c._sent]
         return s.start, self.text[s.start: s.end]
 
+    def tail(self, c: Claim) -> int:
+        """Where the claim and its restatements end: "211 billion yen ($1.85 billion) a year"."""
+        return max([c._nend] + [r._nend for r in self.restated_by.get(c.id, ())])
+
+    def amounts(self, sent: int) -> list[Claim]:
+        return [o for o in self.by_sent.get(sent, ()) if o.unit in MONEY_UNITS and not o.restates]
+
+    def clause(self, c: Claim) -> tuple[str, str]:
+        """The text that governs an amount: from the previous amount (or the sentence start) to it,
+        and from it (past its restatements) to the next amount or the end of the sentence."""
+        s = self.sentences[c._sent]
+        others = [o for o in self.by_sent.get(c._sent, ()) if o is not c and o.restates != c.id
+                  and o.unit in MONEY_UNITS + ("percent",)]
+        lo = max([s.start] + [o._nend for o in others if o._nend <= c._nstart])
+        hi = min([s.end] + [o._nstart for o in others if o._nstart >= c._nend])
+        return self.text[lo: c._nstart], self.text[self.tail(c): max(hi, self.tail(c))]
+
 
 def attribute_article(article: Article, claims: list[Claim], agreements: Iterable[Mapping] = ()) -> list[Claim]:
-    """Fill country, kind, period and cues of one article's claims, in place; returns them."""
+    """Fill country, kind, period, confidence and cues of one article's claims, in place."""
     ctx = _Context(article, claims)
     by_id = {c.id: c for c in claims}
     agreements = list(agreements)
     # terms first: an amount takes the span of the deal its sentence describes, wherever it stands
-    for c in sorted(claims, key=lambda c: c.unit != "years"):
+    for c in sorted(claims, key=lambda c: (c.unit != "years", c._nstart)):
         primary = by_id.get(c.restates)
         if primary is not None:
-            c.country, c.kind, c.period = primary.country, primary.kind, primary.period
+            c.country, c.kind, c.period, c.confidence = primary.country, primary.kind, primary.period, primary.confidence
             c.cues = f"restates {primary.surface!r}: same country, kind and period"
             continue
         country, country_cue = _country(ctx, c)
         c.country = country
         kind, kind_cue = _kind(ctx, c)
         c.kind = kind
-        period, period_cue = _period(ctx, c, agreements)
+        period, period_cue, confidence = _period(ctx, c, agreements)
         c.period = period
+        c.confidence = confidence if c.kind in _CHECKED_KINDS else ""
+        if c.kind == "term" and period and c.country:
+            ctx.deals.setdefault(c.country, []).append((period, f"the {c.surface!r} deal of the article ({period})"))
         c.cues = "; ".join(x for x in (country_cue, kind_cue, period_cue) if x)
+    for c in claims:
+        if c.restates and c.restates in by_id:
+            p = by_id[c.restates]
+            c.country, c.kind, c.period, c.confidence = p.country, p.kind, p.period, p.confidence
     return claims
+
+
+_CHECKED_KINDS = ("annual", "total", "demand", "increase_pct", "troops", "term")
 
 
 def _country(ctx: _Context, c: Claim) -> tuple[str, str]:
@@ -156,6 +192,34 @@ def _country(ctx: _Context, c: Claim) -> tuple[str, str]:
 
 _ADJECTIVE = re.compile(r"Japanese|Korean|South Korean", re.I)
 
+# what an amount is, from the words that govern it (its clause), in three languages
+_COMPONENT = re.compile(
+    r"\b(?:utilit(?:y|ies)|labou?r(?:\s+costs?)?|wages?|salar(?:y|ies)|payroll|workers'?\s+pay|facilit(?:y|ies)|"
+    r"construction|FIP|training\s+(?:relocation|equipment)|relocation\s+of\s+training|logistic\w*|"
+    r"military\s+construction|welfare)\b|光熱水料|光熱費|労務費|人件費|給与|施設整備|提供施設|訓練移転|訓練資機材|"
+    r"인건비|군사\s?건설|군수\s?지원|건설비|광열|군사건설비", re.I)
+_INCREMENT_BEFORE = re.compile(
+    r"(?:\b(?:up|down|rise|increase|decrease|jump|hike|cut|reduction|boost)\s+(?:of|by)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?"
+    r"|\b(?:up|down)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?|\b(?:an?\s+)?(?:extra|additional|another)\s+|\bby\s+(?:about\s+|some\s+)?)$",
+    re.I)
+_INCREMENT_AFTER = re.compile(
+    r"^\s*(?:\(.{0,30}?\)\s*)?(?:more|less|higher|lower|increase|rise|hike|jump|boost|cut|reduction|above|below|"
+    r"増|減|増え|減っ|の増|の減|증가|감소|늘어|줄어|증액|감액|인상(?!된|한|하여|해)|많|적|上回|下回)", re.I)
+_NOT_BURDEN_LOCAL = re.compile(
+    r"\b(?:defen[cs]e\s+(?:budget|spending|outlays?)|military\s+budget|national\s+defen[cs]e|Olympic\w*|Paralympic\w*|"
+    r"COVID\w*|coronavirus|vaccin\w*|GDP|stimulus|tariff\w*|trade\s+(?:deficit|surplus)|Guam\s+relocation|realignment|"
+    r"SACO|arms\s+(?:purchases?|sales?)|weapons?|fighter|missile|budget\s+request\s+of\s+the\s+Pentagon)\b|"
+    r"防衛費|防衛予算|防衛関係費|国防費|国防予算|再編|五輪|국방\s?예산|국방비|방위력\s?개선비|무기|전투기|올림픽", re.I)
+_DEMAND_BEFORE = re.compile(
+    r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*\s+(?:\w+\s+){0,3}(?:for|to)|call(?:s|ed)?\s+for|"
+    r"insist\w*|push\w*\s+for|proposed?|proposal|hike\s+to|raise\s+(?:it\s+)?to|wish\w*|bill\w*|charg\w*)\b", re.I)
+_DEMAND_AFTER = re.compile(
+    r"^\s*(?:\(.{0,30}?\)\s*)?(?:,\s*)?(?:(?:a\s+year|annually|per\s+year|each\s+year)\s+)?(?:demand\w*|ask\w*|request\w*|that\s+(?:Trump|Washington|the\s+U\.?S\.?)|"
+    r"Trump|Washington\s+(?:wants|wanted|demanded|sought)|the\s+U\.?S\.?\s+(?:wants|wanted|demanded|sought))|"
+    r"^[^.。]{0,12}?(?:要求|求め|要請|요구|요청|청구|제시한|제시했)", re.I)
+_US_SUBJECT = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|United\s+States|American\s+(?:side|negotiators?|officials?)|Pentagon|Bolton|Esper|Pompeo)\b|米国|米側|トランプ|미국|미\s?측|트럼프", re.I)
+_HOST_OFFER = re.compile(r"\b(?:offer\w*|counter-?offer\w*|propos\w*)\b|提示|제시|제안", re.I)
+
 
 def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     sentence = ctx.sentence(c)
@@ -177,31 +241,39 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
                 c.value = -c.value  # "an 8.9% cut" is a change of -8.9%
             return "increase_pct", f"kind: {m.group(0)!r} near the percentage"
         return "other", "kind: a share, not a change"
-    if _NOT_BURDEN.search(sentence):
-        m = _NOT_BURDEN.search(sentence)
-        return "other", f"kind: {m.group(0)!r} is not host-nation support"
+    before, after = ctx.clause(c)
+    near_before, near_after = before[-60:], after[:40]
+    not_burden = _NOT_BURDEN_LOCAL.search(near_before + " " + near_after)
+    if not_burden:
+        return "other", f"kind: {not_burden.group(0)!r} is not host-nation support"
     if c.unit == "ratio":
         if _DEMAND.search(sentence) or (c._sent > 0 and _DEMAND.search(ctx.sentences[c._sent - 1].text)):
             return "demand", "kind: multiple of the current level in a demand"
         return "other", "kind: a multiple"
-    if c.unit not in ("USD", "JPY", "KRW"):
+    if c.unit not in MONEY_UNITS:
         return "other", f"kind: {c.unit} is not a currency of these agreements"
     if not c.country:
         return "other", "kind: no paying country"
-    demand = _DEMAND.search(sentence)
-    if demand:
-        return "demand", f"kind: {demand.group(0)!r}"
-    if c._sent > 0 and not _PAY.search(sentence.replace("amounted", "")):
+    inc = _INCREMENT_BEFORE.search(before[-40:]) or _INCREMENT_AFTER.match(after)
+    if inc:
+        return "other", f"kind: {inc.group(0).strip()!r}: an increment, not the payment"
+    component = _COMPONENT.search(before[-45:]) or _COMPONENT.search(after[:30])
+    if component and not _TOTAL_OF_ALL.search(before[-60:] + after[:40]):
+        return "other", f"kind: {component.group(0)!r}: one item of the payment"
+    demand = _DEMAND_BEFORE.search(before[-80:]) or _DEMAND_AFTER.search(after[:60])
+    if demand and not (_HOST_OFFER.fullmatch(demand.group(0).strip()) and not _US_SUBJECT.search(before)):
+        return "demand", f"kind: {demand.group(0).strip()!r}"
+    if not _PAY.search(sentence.replace("amounted", "")) and c._sent > 0:
         prev = _DEMAND.search(ctx.sentences[c._sent - 1].text)
         if prev:
             return "demand", f"kind: {prev.group(0)!r} in the sentence before"
     per_year = _nearest(_PER_YEAR, ctx, c)
     total = _nearest(_TOTAL, ctx, c)
     if not total and not _nearest(_PER_YEAR_WORDS, ctx, c) and c.country:
-        span = _span(ctx.sentence_raw(c)[1], c.country)
-        if span:
+        span = _governing_span(ctx, c)
+        if span is not None:
             # "¥1.06 trillion in FY2022-FY2026" with no "a year": the amount covers the span
-            return "total", f"kind: {span[1].removeprefix('period: ')} with no per-year word"
+            return "total", f"kind: {span.text!r} with no per-year word"
     if total and (not per_year or total[0] < per_year[0]):
         return "total", f"kind: {total[1]!r}"
     if per_year:
@@ -224,12 +296,15 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     return "other", "kind: no burden cue"
 
 
+_TOTAL_OF_ALL = re.compile(r"\b(?:includ\w*|covering|covers|such as|including)\b|を含む|포함", re.I)
+
+
 def _changed_amount(ctx: _Context, c: Claim) -> Claim | None:
     """The amount a stated change describes: "1.52 trillion won in 2026, up 8.3% from ...": the
     money claim before it in its sentence that is not the base ("から", "from")."""
     text = ctx.text
-    for m in reversed([m for m in ctx.claims if m._sent == c._sent and m._nend <= c._nstart]):
-        if m.unit in ("USD", "JPY", "KRW") and not m.restates and m.period and m.country == c.country:
+    for m in reversed([m for m in ctx.by_sent.get(c._sent, ()) if m._nend <= c._nstart]):
+        if m.unit in MONEY_UNITS and not m.restates and m.period and m.country == c.country and m.kind in ("annual", "total"):
             if re.match(r"\s*(?:から|より|보다|에서|대비)", text[m._nend: m._nend + 4]):
                 continue
             return m
@@ -241,11 +316,9 @@ def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | 
     another amount between it and the claim belongs to that amount ("1,055.1 billion yen, or
     about 211 billion yen a year": "a year" is the 211's)."""
     s_start, raw = ctx.sentence_raw(c)
-    # "211 billion yen ($1.85 billion) a year": the cue follows the restatement, not the amount
-    tail = max([c._nend] + [r._nend for r in ctx.claims if r.restates == c.id]) - s_start
-    at, end = c._nstart - s_start, tail
-    others = [(o._nstart - s_start, o._nend - s_start) for o in ctx.claims
-              if o._sent == c._sent and o is not c and o.restates != c.id and o.unit in ("USD", "JPY", "KRW")]
+    at, end = c._nstart - s_start, ctx.tail(c) - s_start
+    others = [(o._nstart - s_start, o._nend - s_start) for o in ctx.by_sent.get(c._sent, ())
+              if o is not c and o.restates != c.id and o.unit in MONEY_UNITS]
     best = None
     for m in pattern.finditer(raw):
         lo, hi = (end, m.start()) if m.start() >= end else (m.end(), at)
@@ -257,175 +330,181 @@ def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | 
     return best
 
 
-def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, str]:
+# --- period ---------------------------------------------------------------------------------------
+
+_OWN_AFTER = re.compile(r"\s*(?:\(\s*|,\s*)?(?:in|for|during|of)?\s*$", re.I)
+_OWN_BEFORE_CJK = re.compile(r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は)?\s*$")
+_PRESENT_PAY = re.compile(r"\b(?:pays|is\s+paying|spends|covers|shoulders|contributes|bears|provides)\b|負担している|負担する|부담하고|부담한다|내고\s*있", re.I)
+
+
+def _sentence_times(ctx: _Context, c: Claim) -> list[TimeExpr]:
+    return ctx.times_by_sent.get(c._sent, [])
+
+
+def _owner(ctx: _Context, t: TimeExpr, sent: int) -> Claim | None:
+    """The amount a time expression belongs to, when it stands right beside one: "1.04 trillion
+    won in 2020", "2020年度の予算は2,017億円", "2020년 1조389억원"."""
+    best = None
+    for o in ctx.amounts(sent):
+        tail = ctx.tail(o)
+        if t.start >= tail and t.start - tail <= 16 and _OWN_AFTER.match(ctx.text[tail: t.start]) is not None:
+            return o
+        if t.end <= o._nstart and o._nstart - t.end <= 12 and _OWN_BEFORE_CJK.match(ctx.text[t.end: o._nstart]):
+            best = best or o
+    return best
+
+
+def _governing_time(ctx: _Context, c: Claim) -> tuple[TimeExpr, int, bool] | None:
+    """The time expression that governs an amount in its sentence: its own (beside it), else the
+    nearest one that no other amount owns and no other amount stands between. Returns
+    (expression, distance, own)."""
+    times = _sentence_times(ctx, c)
+    if not times:
+        return None
+    tail = ctx.tail(c)
+    owned = {id(t): _owner(ctx, t, c._sent) for t in times}
+    own = [t for t in times if owned[id(t)] is c]
+    if own:
+        t = min(own, key=lambda t: abs(t.start - tail) if t.start >= tail else abs(c._nstart - t.end))
+        return t, 0, True
+    others = [o for o in ctx.amounts(c._sent) if o is not c]
+    best = None
+    for t in times:
+        if owned[id(t)] is not None:
+            continue
+        d = t.start - tail if t.start >= tail else c._nstart - t.end if t.end <= c._nstart else 0
+        lo, hi = (tail, t.start) if t.start >= tail else (t.end, c._nstart)
+        between = any(lo <= o._nstart and o._nend <= hi for o in others)
+        if between and not (t.end <= c._nstart and t.start - ctx.sentences[c._sent].start <= 12):
+            # "In 2019, Seoul paid X and Tokyo paid Y": a year that opens the sentence governs it all
+            continue
+        if best is None or max(d, 0) < best[1]:
+            best = (t, max(d, 0), False)
+    return best
+
+
+def _sentence_year(ctx: _Context, c: Claim, t: TimeExpr) -> int | None:
+    """The year "the previous year" counts from: another year in the sentence, else the year the
+    article was last speaking of."""
+    for i in range(c._sent, max(c._sent - 3, -1), -1):
+        for o in reversed(ctx.times_by_sent.get(i, [])):
+            if o is not t and o.relative is None and not o.is_span and o.first is not None:
+                return o.first
+    return None
+
+
+def _resolved(ctx: _Context, c: Claim, t: TimeExpr) -> TimeExpr | None:
+    return resolve(t, c.country, ctx.article.published, _sentence_year(ctx, c, t) if t.anchor == "sentence" else None)
+
+
+def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, str, str]:
+    """(period, cue, confidence) of a claim."""
     published = ctx.article.published
     country = c.country
-    s_start, raw = ctx.sentence_raw(c)
-    at = c._nstart - s_start
     if c.kind == "term":
-        return _term_period(ctx, c, raw, at, agreements)
+        s_start, raw = ctx.sentence_raw(c)
+        period, cue = _term_period(ctx, c, raw, c._nstart - s_start, agreements)
+        return period, cue, "high" if period else "low"
     if c.kind == "troops":
+        governing = _governing_time(ctx, c)
+        if governing and not governing[0].is_span:
+            t = _resolved(ctx, c, governing[0])
+            if t is not None:
+                return str(t.first), f"period: {t.text!r}", "high"
         if published:
-            return str(published.year), f"period: troop level at publication ({published.isoformat()})"
-        return "", "period: no publication date"
+            return str(published.year), f"period: troop level at publication ({published.isoformat()})", "medium"
+        return "", "period: no publication date", "low"
     if c.kind not in ("annual", "total", "demand", "increase_pct"):
-        return "", ""
+        return "", "", ""
     if c.kind == "increase_pct":
         new = _changed_amount(ctx, c)
         if new is not None:
-            return new.period, f"period: that of {new.surface!r}, the amount it changes"
-    own = _OWN_YEAR.match(raw, max([c._nend] + [r._nend for r in ctx.claims if r.restates == c.id]) - s_start)
-    if own and c.kind in ("annual", "total", "demand") and country:
-        # "1.04 trillion won in 2020": the year right after an amount is its year
-        fiscal = bool(own.group("fy")) or country == JAPAN
-        return _fmt(JAPAN if fiscal and country == JAPAN else country, int(own.group("y"))), f"period: {own.group(0).strip()!r}"
-    deal = next((t for t in ctx.claims if t._sent == c._sent and t.kind == "term" and t.period
+            return new.period, f"period: that of {new.surface!r}, the amount it changes", new.confidence or "medium"
+    governing = _governing_time(ctx, c)
+    deal = next((t for t in ctx.by_sent.get(c._sent, ()) if t.kind == "term" and t.period
                  and t.country == country), None)
+    if governing is not None:
+        t, distance, own = governing
+        if c.kind == "demand" and t.relative is not None and not own:
+            # "a memoir published last year" dates the book, not the demand
+            return "", f"period: {t.text!r} does not date the demand", "low"
+        if t.is_span:
+            if c.kind == "demand" and not own:
+                return "", f"period: {t.text!r} is not the demand's own year", "low"
+            return _fmt(country, t.first, t.last), f"period: {t.text!r}", "high" if own or distance <= 40 else "medium"
+        if deal is not None and c.kind in ("annual", "total") and not own and t.relative is None:
+            # "a new five-year deal from 2022 ... 211 billion yen a year": the deal's span
+            return deal.period, f"period: the {deal.surface!r} deal in the sentence ({deal.period})", "high"
+        through = _THROUGH_BEFORE.search(ctx.text[max(0, t.start - 25): t.start])
+        if through and c.kind == "annual" and published and t.relative is None and not own:
+            # "the contract, which runs through 2026, requires ... a year": a per-year amount over the
+            # span from the (fiscal) year under way or about to begin
+            start = published.year if (country == JAPAN and published.month <= 3) else (
+                fiscal_year_of(published) if country == JAPAN else published.year)
+            if start <= t.first:
+                return _fmt(country, start, t.first), f"period: {through.group(0) + t.text!r}, from the year of publication", "medium"
+        r = _resolved(ctx, c, t)
+        if r is None:
+            return "", "period: relative year but no publication date", "low"
+        if c.kind == "increase_pct" and t.relative is not None and t.relative < 0 and t.anchor == "publication" and published:
+            # "a 1.2% increase from last year's share": the change is to the year of publication
+            return _fmt(country, published.year), f"period: change to the year of publication ({published.isoformat()})", "medium"
+        confidence = "high" if own or distance <= 30 else "medium"
+        if t.relative is not None and country == JAPAN and not t.fiscal and published and published.month <= 3:
+            confidence = "medium"  # "this year" in January: the budget being decided, or the year being paid
+        how = f" (published {published.isoformat()})" if t.relative is not None and t.anchor == "publication" and published else ""
+        return _fmt(country, r.first), f"period: {t.text!r}{how}", confidence
+    if c.kind == "demand":
+        # a demand's year is stated or unknown; "a memoir published last year" dates the book
+        return "", "period: no year stated for the demand", "low"
+    per_year = _nearest(_PER_YEAR_WORDS, ctx, c)
+    if per_year and c.kind == "annual":
+        # "1,055.1 billion yen in fiscal 2022-2026, or about 211 billion yen a year": the average over that span
+        span = next((t for t in _sentence_times(ctx, c) if t.is_span and t.anchor != "historical"), None)
+        if span is not None:
+            return _fmt(country, span.first, span.last), f"period: {span.text!r}, the span of the sentence's total", "high"
     if deal is not None and c.kind in ("annual", "total"):
-        # "a new five-year deal from 2022 ... 1,055.1 billion yen in total, 211 billion yen a year"
-        return deal.period, f"period: the {deal.surface!r} deal in the sentence ({deal.period})"
-    span = _span(raw, country) if c.kind in ("annual", "total") and country else None
-    if span:
-        return span
+        return deal.period, f"period: the {deal.surface!r} deal in the sentence ({deal.period})", "high"
+    s_start, raw = ctx.sentence_raw(c)
     through = _THROUGH.search(raw)
     if through and c.kind == "annual" and published and country:
-        # "the contract, which runs through 2026, requires ... a year": a per-year amount over the
-        # span from the (fiscal) year under way or about to begin
         end = int(through.group("y"))
         start = published.year if (country == JAPAN and published.month <= 3) else (
             fiscal_year_of(published) if country == JAPAN else published.year)
         if start <= end:
-            return _fmt(country, start, end), f"period: {through.group(0)!r}, from the year of publication"
-    end = at + (c._nend - c._nstart)
-    explicit = _explicit_year(raw, at, end, country, _year_owners(ctx, c, s_start, raw))
-    if c.kind == "demand":
-        # a demand's year is stated or unknown; "a memoir published last year" dates the book
-        return explicit[1:] if explicit else ("", "period: no year stated for the demand")
-    relative = _relative_year(raw, at, end, c, published)
-    candidates = [x for x in (explicit, relative) if x]
-    if candidates:
-        # "1.52 trillion won in 2026, up 8.3% from 1.40 trillion won due next year": nearest wins
-        _, period, cue = min(candidates, key=lambda x: x[0])
-        return period, cue
+            return _fmt(country, start, end), f"period: {through.group(0)!r}, from the year of publication", "medium"
     if c.kind in ("annual", "total") and c._sent > 0:
-        earlier = next((t for t in ctx.claims if t._sent == c._sent - 1 and t.kind == "term" and t.period
+        earlier = next((t for t in ctx.by_sent.get(c._sent - 1, ()) if t.kind == "term" and t.period
                         and t.country == country), None)
         if earlier is not None:
-            return earlier.period, f"period: the {earlier.surface!r} deal in the sentence before ({earlier.period})"
+            return earlier.period, f"period: the {earlier.surface!r} deal in the sentence before ({earlier.period})", "medium"
+    # only a deal under way or to come: "the current deal expires next March" is not what "a year" is under
+    now = (fiscal_year_of(published) if country == JAPAN else published.year) if published else 0
+    deals = [d for d in ctx.deals.get(country, []) if int(d[0].split("-")[0].removeprefix("FY")) >= now]
+    if deals and (per_year or c.kind == "total") and _NEW_DEAL_CONTEXT.search(ctx.text):
+        # "a year" / "in total" under the deal the article is about
+        period, cue = max(sorted(set(deals)), key=deals.count)
+        if c.kind == "total" or "-" in period:
+            return period, f"period: {cue}", "medium"
     if c.kind == "annual" and published and country:
         fy = fiscal_year_of(published) if country == JAPAN else published.year
-        return _fmt(country, fy), f"period: present tense at publication ({published.isoformat()})"
+        present = _PRESENT_PAY.search(ctx.sentence(c))
+        confidence = "medium" if per_year and present else "low"
+        return _fmt(country, fy), f"period: present tense at publication ({published.isoformat()})", confidence
     if published is None:
-        return "", "period: no year in the sentence and no publication date"
-    return "", "period: no year cue"
+        return "", "period: no year in the sentence and no publication date", "low"
+    return "", "period: no year cue", "low"
 
 
-_SPANS = [
-    # FY2022-FY2026, fiscal 2022-2026, 2022-26, 2022–2026
-    re.compile(r"\b(?:FY\s?|fiscal\s+(?:years?\s+)?)?(?P<a>(?:19|20)\d\d)\s*[-–—/]\s*(?:FY\s?)?(?P<b>(?:19|20)?\d\d)\b(?!-\d)", re.I),
-    # from April 2022 to March 2027
-    re.compile(r"\bfrom\s+(?:(?P<am>April|January)\s+)?(?P<a>(?:19|20)\d\d)\s+(?:to|through|until)\s+(?:(?P<bm>March|December)\s+)?(?P<b>(?:19|20)\d\d)\b", re.I),
-    # 2022年度から5年間, 2026년부터 5년간
-    re.compile(r"(?P<a>(?:19|20)\d\d)\s*(?:年度?|년)\s*(?:から|부터)\s*(?P<n>\d+)\s*(?:年間|년간)"),
-    # over the five years through fiscal 2026
-    re.compile(r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)[- ]years?\b[^.;]{0,30}?\b(?:through|until|to)\s+(?:fiscal\s+(?:year\s+)?|FY\s?)?(?P<b>(?:19|20)\d\d)\b", re.I),
-]
-_WORD_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_THROUGH_BEFORE = re.compile(r"\b(?:through|until|till|to)\s+(?:fiscal\s+(?:year\s+)?)?$", re.I)
+_NEW_DEAL_CONTEXT = re.compile(r"\b(?:agree\w*|deal|agreement|pact|accord|signed|reached)\b|合意|協定|합의|협정|타결", re.I)
 
 
-def _span(raw: str, country: str) -> tuple[str, str] | None:
-    """A multi-year period the sentence states, as (period, cue), or None."""
-    for pattern in _SPANS:
-        for m in pattern.finditer(raw):
-            g = m.groupdict()
-            n = g.get("n")
-            years = int(n) if n and n.isdigit() else _WORD_N.get((n or "").lower())
-            if g.get("a") is None:
-                b = int(g["b"])
-                a = b - years + 1
-            else:
-                a = int(g["a"])
-                if g.get("b"):
-                    b = int(g["b"]) if len(g["b"]) == 4 else a // 100 * 100 + int(g["b"])
-                    if country == JAPAN and (g.get("bm") or "").lower() == "march":
-                        b -= 1  # April 2022 to March 2027 is FY2022-FY2026
-                else:
-                    b = a + years - 1
-            if a < b <= a + 30:
-                return _fmt(country, a, b), f"period: {m.group(0)!r}"
+def _governing_span(ctx: _Context, c: Claim) -> TimeExpr | None:
+    governing = _governing_time(ctx, c)
+    if governing is not None and governing[0].is_span and governing[0].anchor != "historical":
+        return governing[0]
     return None
-
-
-def _distance(m: re.Match, at: int, end: int) -> int:
-    return m.start() - end if m.start() >= end else max(at - m.end(), 0)
-
-
-def _owned_by_other(m: re.Match, owner: dict[int, bool]) -> bool:
-    """A year standing right after another amount ("1.04 trillion won in 2020") is that amount's."""
-    return owner.get(m.start(), False)
-
-
-def _year_owners(ctx: "_Context", c: Claim, s_start: int, raw: str) -> dict[int, bool]:
-    """Start offsets (within the sentence) of years that directly follow a money claim, mapped to
-    whether that claim is another one than ``c``."""
-    owners: dict[int, bool] = {}
-    for o in ctx.claims:
-        if o._sent != c._sent or o.unit not in ("USD", "JPY", "KRW") or o.restates:
-            continue
-        tail = max([o._nend] + [r._nend for r in ctx.claims if r.restates == o.id]) - s_start
-        m = _OWN_YEAR.match(raw, tail)
-        if m:
-            owners[m.start("y")] = o is not c
-            owners[m.start("y") - len(m.group("fy") or "")] = o is not c
-    return owners
-
-
-_OWN_YEAR = re.compile(r"\s*(?:in|for|during)\s+(?P<fy>fiscal\s+(?:year\s+)?|FY\s?)?(?P<y>(?:19|20)\d\d)\b(?!\s*[-–—/]\s*(?:FY\s?)?\d)", re.I)
-
-
-def _explicit_year(raw: str, at: int, end: int, country: str, raw_owner: dict[int, bool] | None = None) -> tuple[int, str, str] | None:
-    raw_owner = raw_owner or {}
-    best = None
-    for m in _FY.finditer(raw):
-        y = int(m.group("y") or m.group("y2") or 2000 + int(m.group("y3")))
-        if _owned_by_other(m, raw_owner):
-            continue
-        d = _distance(m, at, end)
-        if best is None or d < best[0]:
-            best = (d, _fmt(JAPAN if country == JAPAN or not country else country, y), m.group(0))
-    if best:
-        return best[0], best[1], f"period: {best[2]!r}"
-    for m in _YEAR.finditer(raw):
-        # a year inside the claim's own surface ("2017 billion yen") is not a period cue
-        if at <= m.start() < at + 20 and raw[m.end(): m.end() + 12].lstrip().lower().startswith(("billion", "trillion", "million")):
-            continue
-        if _owned_by_other(m, raw_owner):
-            continue
-        d = _distance(m, at, end)
-        y = int(m.group("y"))
-        if best is None or d < best[0]:
-            best = (d, _fmt(country, y), m.group(0))
-    if best:
-        return best[0], best[1], f"period: {best[2]!r} in the sentence"
-    return None
-
-
-def _relative_year(raw: str, at: int, end: int, c: Claim, published: dt.date | None) -> tuple[int, str, str] | None:
-    matches = list(_RELATIVE.finditer(raw))
-    if not matches:
-        return None
-    m = min(matches, key=lambda m: _distance(m, at, end))
-    distance = _distance(m, at, end)
-    if published is None:
-        return distance, "", "period: relative year but no publication date"
-    if c.kind == "increase_pct":
-        # "a 1.2% increase from last year's share": the change is of this year over last year
-        return distance, _fmt(c.country, published.year), f"period: change to the year of publication ({published.isoformat()})"
-    word = (m.group("w") or m.group(0)).lower()
-    offset = _RELATIVE_OFFSET.get(word, 0)
-    # Japanese budgets are named by the year they begin in: "this year's contribution" in
-    # January 2021 is the FY2021 budget, the one under negotiation.
-    return distance, _fmt(c.country, published.year + offset), f"period: {m.group(0)!r} (published {published.isoformat()})"
 
 
 def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Mapping]) -> tuple[str, str]:

@@ -206,6 +206,8 @@ class Claim:
     country: str = ""
     kind: str = ""
     period: str = ""
+    #: how sure the attribution is: high, medium or low; checks skip low ("not checked")
+    confidence: str = ""
     cues: str = ""
     # internal: normalized-text span and sentence index, for attribution
     _nstart: int = field(default=0, repr=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from costshare.errors import InputError
 #: claims.csv, in this order; the README's codebook documents each column.
 CLAIM_COLUMNS = [
     "id", "article", "start", "end", "sentence", "surface", "value", "value_high", "unit",
-    "qualifier", "restates", "country", "kind", "period", "rule", "cues",
+    "qualifier", "restates", "country", "kind", "period", "confidence", "rule", "cues",
 ]
 
 
@@ -25,6 +25,7 @@ class Extraction:
     claims: list  # list[Claim]
     findings: list  # list[Finding]; empty when reconciliation is skipped
     reference: object  # costshare.reference.Reference
+    unchecked: list = field(default_factory=list)  # rows of reconcile.not_checked: amounts no check could judge
 
 
 def run(seeds_dir: str | Path, reference_dir: str | Path | None = None, *, reconcile: bool = True) -> Extraction:
@@ -33,6 +34,7 @@ def run(seeds_dir: str | Path, reference_dir: str | Path | None = None, *, recon
     from costshare.attribute import attribute_article
     from costshare.corpus import load_corpus
     from costshare.extract import extract_claims
+    from costshare.reconcile import not_checked
     from costshare.reconcile import reconcile as reconcile_claims
 
     articles = load_corpus(seeds_dir)
@@ -42,7 +44,7 @@ def run(seeds_dir: str | Path, reference_dir: str | Path | None = None, *, recon
     for article in articles:
         claims.extend(attribute_article(article, extract_claims(article), agreements))
     findings = reconcile_claims(claims, articles, reference) if reconcile else []
-    return Extraction(articles, claims, findings, reference)
+    return Extraction(articles, claims, findings, reference, not_checked(claims) if reconcile else [])
 
 
 def _cell(value) -> str | int:

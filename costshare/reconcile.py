@@ -17,9 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from costshare import display
-from costshare.attribute import JAPAN, KOREA
+from costshare.times import JAPAN, KOREA, parse_period
 
-FINDING_COLUMNS = ["id", "check", "severity", "message", "claims", "records", "suggested_value", "suggested_unit"]
+FINDING_COLUMNS = ["id", "check", "severity", "message", "claims", "records", "suggested_value", "suggested_unit",
+                   "mechanism"]
+#: how a misprint came about, as a finding names it (the findings codebook documents each)
+MECHANISMS = ("power_of_ten", "dropped_decimal", "dropped_digit", "transposed_digit", "native_unit_rendering",
+              "misprinted_conversion", "bad_conversion", "other_year", "wrong_term", "wrong_change",
+              "garbled_numeral", "unexplained", "spread")
 SEVERITIES = ("error", "warning", "info")
 CHECKS = ("magnitude", "currency_pair", "stated_change", "agreement_term", "cross_source")
 
@@ -41,8 +46,33 @@ class Finding:
     records: str = ""  # record ids joined by ';'
     suggested_value: Decimal | None = None
     suggested_unit: str = ""
+    mechanism: str = ""
     # internal: for ordering and for the "what changed" diff
     _order: tuple = field(default=(), repr=False)
+
+
+NOT_CHECKED_COLUMNS = ["claim", "article", "surface", "country", "kind", "period", "reason"]
+
+
+def not_checked(claims) -> list[dict]:
+    """The burden amounts no check could judge because their attribution is not sure: each with the
+    reason ("period unclear: ..."). They are listed, never turned into findings."""
+    out = []
+    for c in claims:
+        if c.restates or c.kind not in ("annual", "total") or c.unit not in ("USD", "JPY", "KRW"):
+            continue
+        if checkable(c):
+            continue
+        if not c.country:
+            reason = "country unclear"
+        elif not c.period:
+            reason = "period unknown"
+        else:
+            reason = "period unclear"
+        cue = next((part.strip() for part in c.cues.split(";") if part.strip().startswith("period:")), "")
+        out.append({"claim": c.id, "article": c.article, "surface": c.surface, "country": c.country,
+                    "kind": c.kind, "period": c.period, "reason": f"{reason} ({cue.removeprefix('period: ')})" if cue else reason})
+    return out
 
 
 def reconcile(claims, articles, reference) -> list:
@@ -75,6 +105,14 @@ class _Context:
                 self.restated_by.setdefault(c.restates, []).append(c)
         #: magnitude corrections found so far: claim id -> corrected value (same unit)
         self.corrected: dict[str, Decimal] = {}
+        #: every record with an amount, any scope, basis or preference, by (country, period): a claim
+        #: that matches any of them ("SMA items only", a draft budget) is not a misprint
+        self.any_record: dict[tuple[str, str], list] = {}
+        records = reference.records
+        if len(records):
+            cols = ["country", "period", "amount_base", "currency", "scope", "record_id"]
+            for row in records[records["amount"].notna()][cols].itertuples(index=False):
+                self.any_record.setdefault((row.country, row.period), []).append(row)
 
     def published(self, claim):
         return self.articles[claim.article].published
@@ -138,6 +176,9 @@ def _convert(value: Decimal, frm: str, to: str, day) -> tuple[float, object]:
 
     if frm == to:
         return float(value), None
+    if day is None:
+        # an undated article has no exchange rate of the day: left out of rate-dependent checks
+        raise money.NoRateError(f"no publication date to convert {frm} to {to}")
     rate = money.rate_on(frm, to, day)
     return float(value) * rate.value, rate
 
@@ -192,10 +233,17 @@ def _printed(c) -> Decimal:
     return Decimal(m.group(0).replace(",", "")) if m else c.value
 
 
+def checkable(c) -> bool:
+    """Only a confident attribution is checked against the records: unknown beats wrong."""
+    return c.confidence in ("high", "medium") and bool(c.period) and bool(c.country)
+
+
 def _magnitude(ctx: _Context) -> list[Finding]:
     out = []
     for c in ctx.claims:
         if c.restates or c.kind not in ("annual", "total") or c.unit not in ("USD", "JPY", "KRW"):
+            continue
+        if not checkable(c):
             continue
         record = ctx.record_for(c.country, c.period, c.kind)
         published = ctx.published(c)
@@ -205,6 +253,30 @@ def _magnitude(ctx: _Context) -> list[Finding]:
         if finding:
             out.append(finding)
     return out
+
+
+def _native_rendering(c, article, rec_value: float, rec_ccy: str) -> str:
+    """The Korean 억 or Japanese 億 (100 million) printed as "billion" in a translation: "10,389
+    billion won" for 1조389억 원, "2017 billion yen" for 2,017億円."""
+    if c.unit != rec_ccy or (article is not None and article.origin_language not in ("ko", "ja")):
+        return ""
+    if not re.search(r"billion|bn|bln", c.surface, re.I):
+        return ""
+    as_oku = float(_printed(c)) * 1e8
+    if abs(as_oku / rec_value - 1) <= 0.005:
+        native = "억" if c.unit == "KRW" or (article is not None and article.origin_language == "ko") else "億"
+        return f"{_printed(c)}{native} (= {display.amount(as_oku, c.unit)}) rendered as \u201c{_printed(c)} billion\u201d"
+    return ""
+
+
+def _other_scope(ctx: _Context, c, claimed: float, tol: float, rec_ccy: str):
+    """A record of the claim's period in another scope or on another basis that the claim matches."""
+    for row in ctx.any_record.get((c.country, c.period), ()):
+        if row.currency != rec_ccy or not row.amount_base:
+            continue
+        if abs(claimed / float(row.amount_base) - 1) <= tol:
+            return row
+    return None
 
 
 def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
@@ -219,20 +291,26 @@ def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
     ratio = claimed / rec_value
     if abs(ratio - 1) <= tol:
         return None
+    if _other_scope(ctx, c, claimed, tol, rec_ccy) is not None:
+        return None  # "SMA items only", a draft budget, a settled outturn: right, in another scope or basis
     rec_text = display.amount(rec_value, rec_ccy)
     conv = f" ({display.amount(claimed, rec_ccy)} at the {_rate_text(rate)})" if rate else ""
     source = f"{record['period']} record of {rec_text} ({record['record_id']})"
+    article = ctx.articles.get(c.article)
     # a power of ten away: the printed number lost or gained a decimal point or zeros
     k = round(math.log10(ratio))
     if k != 0 and abs(ratio / 10**k - 1) <= tol:
         corrected = (c.value / Decimal(10) ** k)
         slip = _digit_slip(_printed(c), _printed(c) / Decimal(10) ** k) or f"a factor of {10 ** abs(k):,}"
+        native = _native_rendering(c, article, rec_value, rec_ccy)
+        mechanism = "native_unit_rendering" if native else ("dropped_decimal" if "decimal" in slip else "power_of_ten")
+        how = f" (likely {native} in translation)" if native else ""
         ctx.corrected[c.id] = corrected
         times = f"{10 ** abs(k):,} times {'larger' if k > 0 else 'smaller'} than"
         return Finding(
             _fid("magnitude", c), "magnitude", "error",
-            f"{_label(c)} is {times} the {source}{conv}: a {slip}. Read {display.amount(corrected, c.unit)}.",
-            c.id, record["record_id"], corrected, c.unit, _order(c),
+            f"{_label(c)} is {times} the {source}{conv}: a {slip}{how}. Read {display.amount(corrected, c.unit)}.",
+            c.id, record["record_id"], corrected, c.unit, mechanism, _order(c),
         )
     # a slip of one digit against the record, in the record's own currency
     if rate is None:
@@ -245,7 +323,8 @@ def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
                 _fid("magnitude", c), "magnitude", "error",
                 f"{_label(c)} is {_off(ratio)} the {source}: a {slip} "
                 f"({_printed(c)} for {record['amount']}).{evidence} Read {rec_text}.",
-                c.id, record["record_id"], corrected, c.unit, _order(c),
+                c.id, record["record_id"], corrected, c.unit, slip.replace("digits", "digit").replace(" ", "_")
+                .replace("dropped_decimal_point", "dropped_decimal"), _order(c),
             )
     # a real figure of another year
     other = _matching_other_period(ctx, c, claimed, tol)
@@ -255,12 +334,14 @@ def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
             f"{_label(c)} does not match the {source}{conv}, but it is the {other['period']} figure "
             f"({display.amount(other['amount_base'], other['currency'])}, {other['record_id']}): "
             f"the article likely gives the {other['period']} budget as {c.period}'s.",
-            c.id, f"{record['record_id']};{other['record_id']}", _dec(rec_value), rec_ccy, _order(c),
+            c.id, f"{record['record_id']};{other['record_id']}", _dec(rec_value), rec_ccy, "other_year", _order(c),
         )
+    if c.confidence != "high":
+        return None  # off, but its period is only likely: not a finding to quote
     return Finding(
         _fid("magnitude", c), "magnitude", "warning",
         f"{_label(c)} is {_off(ratio)} the {source}{conv}; no slip or other year explains it.",
-        c.id, record["record_id"], _dec(rec_value), rec_ccy, _order(c),
+        c.id, record["record_id"], _dec(rec_value), rec_ccy, "unexplained", _order(c),
     )
 
 
@@ -330,7 +411,7 @@ def _currency_pairs(ctx: _Context) -> list[Finding]:
                 f"{_label(b)} restates {_label(a)}, read as {display.amount(corrected_a, a.unit)}; at the "
                 f"{_rate_text(rate)} that is {display.amount(expected_fixed, b.unit, 3)}, so the restatement is "
                 f"{_off(1 + dev_fixed)} it as well. Read about {display.amount(expected_fixed, b.unit, 3)}.",
-                f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected_fixed)), b.unit, _order(b),
+                f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected_fixed)), b.unit, "misprinted_conversion", _order(b),
             ))
             continue
         k = round(math.log10(float(b.value) / expected))
@@ -341,14 +422,14 @@ def _currency_pairs(ctx: _Context) -> list[Finding]:
                 f"{_label(b)} restates {_label(a)} at an implied {implied:,.4g} {b.unit} per {a.unit}; the "
                 f"{_rate_text(rate)}. The restatement is off by a factor of {10 ** abs(k):,}. "
                 f"Read {display.amount(fixed, b.unit)}.",
-                f"{b.id};{a.id}", _rate_id(rate), fixed, b.unit, _order(b),
+                f"{b.id};{a.id}", _rate_id(rate), fixed, b.unit, "power_of_ten", _order(b),
             ))
             continue
         out.append(Finding(
             _fid("currency_pair", b), "currency_pair", "warning" if abs(dev) < 0.25 else "error",
             f"{_label(b)} restates {_label(a)} at an implied {implied:,.4g} {b.unit} per {a.unit}, "
             f"{_off(1 + dev)} the {_rate_text(rate)}, which gives {display.amount(expected, b.unit, 3)}.",
-            f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected)), b.unit, _order(b),
+            f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected)), b.unit, "bad_conversion", _order(b),
         ))
     return out
 
@@ -364,6 +445,8 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
         base, new = _change_operands(ctx, pct)
         if base is None or new is None:
             continue
+        if not (checkable(base) and checkable(new)) or base.period == new.period:
+            continue  # which amounts the change is between is not clear enough to call it wrong
         stated = float(pct.value)
         # the change the printed amounts allow: their rounding moves it as much as the stated digits do
         slack = float(tolerance(pct)) * abs(stated) + 0.05 + 100 * (tolerance(base) + tolerance(new))
@@ -389,7 +472,7 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
             _fid("stated_change", pct), "stated_change", severity,
             f"{_label(pct)}: the article's own amounts, {base.surface} to {new.surface}, are a change of "
             f"{display.percent(article_change)}, not {display.percent(stated)}.{records_text}",
-            f"{pct.id};{base.id};{new.id}", record_ids, None, "", _order(pct),
+            f"{pct.id};{base.id};{new.id}", record_ids, None, "", "wrong_change", _order(pct),
         ))
     return out
 
@@ -450,7 +533,7 @@ def _agreement_terms(ctx: _Context) -> list[Finding]:
             f"{_label(c)} describes the {agreement['agreement']}, which runs {span} "
             f"({years} year{'s' if years != 1 else ''}; agreements.csv).{two_ways} Read {years}-year.",
             ";".join([c.id] + [o.id for o in others]), str(agreement["agreement"]),
-            Decimal(years), "years", _order(c),
+            Decimal(years), "years", "wrong_term", _order(c),
         ))
     return out
 
@@ -473,6 +556,8 @@ def _cross_source(ctx: _Context, explained: set[str]) -> list[Finding]:
     groups: dict[tuple, list] = {}
     for c in ctx.claims:
         if c.id in explained or c.restates or c.kind != "annual" or not c.period or c.unit not in ("USD", "JPY", "KRW"):
+            continue
+        if not checkable(c) or ctx.published(c) is None:
             continue
         groups.setdefault((c.country, c.period), []).append(c)
     out = []
@@ -513,6 +598,6 @@ def _cross_source(ctx: _Context, explained: set[str]) -> list[Finding]:
             f"a spread of {spread:.1f}%.{verdict}",
             ";".join(c.id for c, _ in values), record["record_id"] if record is not None else "",
             _dec(record["amount_base"]) if record is not None else None,
-            ccy if record is not None else "", (country, period) and _order(first),
+            ccy if record is not None else "", "spread", (country, period) and _order(first),
         ))
     return out

@@ -35,4 +35,4 @@ def test_country_kind_period_accuracy(scored):
     print("attribution accuracy:", {k: round(v, 3) for k, v in accuracy.items()})
     assert accuracy["country"] == 1.0
     assert accuracy["kind"] == 1.0
-    assert accuracy["period"] >= 0.97
+    assert accuracy["period"] == 1.0
