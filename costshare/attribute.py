@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 
 from costshare.corpus import Article
 from costshare.extract import Claim
-from costshare.times import JAPAN, KOREA, TimeExpr, find_times, fiscal_year_of, format_period, resolve
+from costshare.times import JAPAN, KOREA, TimeExpr, current_year, find_times, fiscal_year_of, format_period, resolve
 
 MONEY_UNITS = ("USD", "JPY", "KRW")
 KINDS = ("annual", "total", "demand", "increase_pct", "troops", "term", "other")
@@ -29,15 +29,19 @@ _COUNTRY_PATTERNS = [
 _NORTH_KOREA = re.compile(r"\bNorth\s+Korea(?:n)?|\bPyongyang\b|\bDPRK\b", re.I)
 
 _DEMAND = re.compile(r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*|pressure\w*|call(?:s|ed)? for|insist\w*|push\w* for)\b", re.I)
-_PAY = re.compile(r"\b(?:pays?|payments?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*)\b|분담금|부담|思いやり予算|負担", re.I)
+_PAY = re.compile(r"\b(?:pays?|payments?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*|shoulder\w*|bear\w*|funding|support|omoiyari|sympathy budget)\b"
+                  r"|분담금|분담|부담|방위비|지급|예산|총액|思いやり予算|負担|経費|予算|計上|支出|拠出|同盟強靱化|特別協定|分担", re.I)
 _PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\s+(?:year\s+)?\d{4}\b(?!\s*[-–—/]\s*\d)|\bFY\s?\d{4}\b(?!\s*[-–—/]\s*(?:FY)?\d)", re.I)
-_PER_YEAR_WORDS = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|매년|毎年|年間平均|연간", re.I)
+_PER_YEAR_WORDS = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\ban\s+average\s+of\b|\bon\s+average\b|\bper\s+annum\b"
+                             r"|매년|연평균|연간|한\s?해|毎年|年平均|年間平均|(?<![\d０-９])年間|単年度", re.I)
 _TOTAL = re.compile(
     r"\b(?:in total|totals?|in all|over (?:the )?(?:next )?(?:\w+ |\d+ )?(?:fiscal )?years|for the (?:\w+|\d+) (?:fiscal )?years"
-    r"|(?:\w+|\d+)-year total|combined|cumulative|all told)\b|\d+\s?年間|\d+\s?년간", re.I)
+    r"|for (?:\w+|\d+) (?:fiscal )?years|in (?:\w+|\d+) years|(?:\w+|\d+)-year total|combined|cumulative|all told|altogether)\b"
+    r"|総額|総計|合計|\d+\s?年間?で|\d+\s?년간\s?총|총액|총\s|모두\s|累計", re.I)
 _NOT_BURDEN = re.compile(
     r"\b(?:defen[cs]e budget|military budget|defen[cs]e spending|national defen[cs]e|Olympic\w*|Paralympic\w*|"
-    r"COVID\w*|coronavirus|virus|vaccin\w*|infection\w*|GDP|stimulus|tariff\w*|trade deficit|Guam relocation)\b",
+    r"COVID\w*|coronavirus|virus|vaccin\w*|infection\w*|GDP|stimulus|tariff\w*|trade deficit|Guam relocation)\b"
+    r"|一般会計|歳出|税収|国債|防衛費|防衛予算|防衛関係費|국방\s?예산|국방비|본예산",
     re.I,
 )
 _INCREASE = re.compile(r"\b(?:increase\w*|rise|rose|raise\w*|hike\w*|up|grow\w*|growth|jump\w*|higher|boost\w*|more\s+than)\b|증가|인상|増", re.I)
@@ -135,6 +139,7 @@ class _Context:
 def attribute_article(article: Article, claims: list[Claim], agreements: Iterable[Mapping] = ()) -> list[Claim]:
     """Fill country, kind, period, confidence and cues of one article's claims, in place."""
     ctx = _Context(article, claims)
+    ctx.agreements = list(agreements)
     by_id = {c.id: c for c in claims}
     agreements = list(agreements)
     # terms first: an amount takes the span of the deal its sentence describes, wherever it stands
@@ -209,14 +214,15 @@ _NOT_BURDEN_LOCAL = re.compile(
     r"\b(?:defen[cs]e\s+(?:budget|spending|outlays?)|military\s+budget|national\s+defen[cs]e|Olympic\w*|Paralympic\w*|"
     r"COVID\w*|coronavirus|vaccin\w*|GDP|stimulus|tariff\w*|trade\s+(?:deficit|surplus)|Guam\s+relocation|realignment|"
     r"SACO|arms\s+(?:purchases?|sales?)|weapons?|fighter|missile|budget\s+request\s+of\s+the\s+Pentagon)\b|"
-    r"防衛費|防衛予算|防衛関係費|国防費|国防予算|再編|五輪|국방\s?예산|국방비|방위력\s?개선비|무기|전투기|올림픽", re.I)
+    r"防衛費|防衛予算|防衛関係費|国防費|国防予算|再編|五輪|一般会計|歳出|税収|国債|"
+    r"국방\s?예산|국방비|방위력\s?개선비|무기|전투기|올림픽|본예산|정부\s?예산", re.I)
 _DEMAND_BEFORE = re.compile(
     r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*\s+(?:\w+\s+){0,3}(?:for|to)|call(?:s|ed)?\s+for|"
     r"insist\w*|push\w*\s+for|proposed?|proposal|hike\s+to|raise\s+(?:it\s+)?to|wish\w*|bill\w*|charg\w*)\b", re.I)
 _DEMAND_AFTER = re.compile(
     r"^\s*(?:\(.{0,30}?\)\s*)?(?:,\s*)?(?:(?:a\s+year|annually|per\s+year|each\s+year)\s+)?(?:demand\w*|ask\w*|request\w*|that\s+(?:Trump|Washington|the\s+U\.?S\.?)|"
     r"Trump|Washington\s+(?:wants|wanted|demanded|sought)|the\s+U\.?S\.?\s+(?:wants|wanted|demanded|sought))|"
-    r"^[^.。]{0,12}?(?:要求|求め|要請|요구|요청|청구|제시한|제시했)", re.I)
+    r"^[^.。、,]{0,15}?(?:を|へ|に|을|를|으로|로|の)[^.。、,]{0,12}?(?:要求|求め|要請|요구|요청|청구)", re.I)
 _US_SUBJECT = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|United\s+States|American\s+(?:side|negotiators?|officials?)|Pentagon|Bolton|Esper|Pompeo)\b|米国|米側|トランプ|미국|미\s?측|트럼프", re.I)
 _HOST_OFFER = re.compile(r"\b(?:offer\w*|counter-?offer\w*|propos\w*)\b|提示|제시|제안", re.I)
 
@@ -333,7 +339,9 @@ def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | 
 # --- period ---------------------------------------------------------------------------------------
 
 _OWN_AFTER = re.compile(r"\s*(?:\(\s*|,\s*)?(?:in|for|during|of)?\s*$", re.I)
-_OWN_BEFORE_CJK = re.compile(r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は)?\s*$")
+_OWN_BEFORE_CJK = re.compile(
+    r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は|:|,)?\s*$"
+    r"|^'?s?\s*(?:share|contribution|budget|payment|burden|amount|figure|total|spending|outlay|bill)\s+(?:of|was|is|stood\s+at|at|came\s+to)\s*$", re.I)
 _PRESENT_PAY = re.compile(r"\b(?:pays|is\s+paying|spends|covers|shoulders|contributes|bears|provides)\b|負担している|負担する|부담하고|부담한다|내고\s*있", re.I)
 
 
@@ -349,7 +357,7 @@ def _owner(ctx: _Context, t: TimeExpr, sent: int) -> Claim | None:
         tail = ctx.tail(o)
         if t.start >= tail and t.start - tail <= 16 and _OWN_AFTER.match(ctx.text[tail: t.start]) is not None:
             return o
-        if t.end <= o._nstart and o._nstart - t.end <= 12 and _OWN_BEFORE_CJK.match(ctx.text[t.end: o._nstart]):
+        if t.end <= o._nstart and o._nstart - t.end <= 26 and _OWN_BEFORE_CJK.match(ctx.text[t.end: o._nstart]):
             best = best or o
     return best
 
@@ -363,7 +371,9 @@ def _governing_time(ctx: _Context, c: Claim) -> tuple[TimeExpr, int, bool] | Non
         return None
     tail = ctx.tail(c)
     owned = {id(t): _owner(ctx, t, c._sent) for t in times}
-    own = [t for t in times if owned[id(t)] is c]
+    own = [t for t in times if owned[id(t)] is c and not (t.comparison and _COMPARISON_MARK.match(ctx.text, t.end))]
+    # "from last year's 193 billion yen" dates the base it stands beside, nothing else
+    times = [t for t in times if not t.comparison]
     if own:
         t = min(own, key=lambda t: abs(t.start - tail) if t.start >= tail else abs(c._nstart - t.end))
         return t, 0, True
@@ -381,6 +391,9 @@ def _governing_time(ctx: _Context, c: Claim) -> tuple[TimeExpr, int, bool] | Non
         if best is None or max(d, 0) < best[1]:
             best = (t, max(d, 0), False)
     return best
+
+
+_COMPARISON_MARK = re.compile(r"比|度比|対比|\s*대비")
 
 
 def _sentence_year(ctx: _Context, c: Claim, t: TimeExpr) -> int | None:
@@ -420,6 +433,13 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         new = _changed_amount(ctx, c)
         if new is not None:
             return new.period, f"period: that of {new.surface!r}, the amount it changes", new.confidence or "medium"
+    if c.kind == "increase_pct":
+        # "a 1.2% increase from last year's share", "前年比13.9%増": the change is to the year after the base
+        base = next((t for t in _sentence_times(ctx, c) if t.comparison and not t.is_span), None)
+        if base is not None:
+            r = _resolved(ctx, c, base)
+            if r is not None and r.first is not None:
+                return _fmt(country, r.first + 1), f"period: the year after {base.text!r}, the base of the change", "medium"
     governing = _governing_time(ctx, c)
     deal = next((t for t in ctx.by_sent.get(c._sent, ()) if t.kind == "term" and t.period
                  and t.country == country), None)
@@ -455,8 +475,7 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         how = f" (published {published.isoformat()})" if t.relative is not None and t.anchor == "publication" and published else ""
         return _fmt(country, r.first), f"period: {t.text!r}{how}", confidence
     if c.kind == "demand":
-        # a demand's year is stated or unknown; "a memoir published last year" dates the book
-        return "", "period: no year stated for the demand", "low"
+        return _demand_period(ctx, c)
     per_year = _nearest(_PER_YEAR_WORDS, ctx, c)
     if per_year and c.kind == "annual":
         # "1,055.1 billion yen in fiscal 2022-2026, or about 211 billion yen a year": the average over that span
@@ -481,6 +500,8 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     # only a deal under way or to come: "the current deal expires next March" is not what "a year" is under
     now = (fiscal_year_of(published) if country == JAPAN else published.year) if published else 0
     deals = [d for d in ctx.deals.get(country, []) if int(d[0].split("-")[0].removeprefix("FY")) >= now]
+    deals += [(format_period(country, t.first, t.last), f"{t.text!r}, the span the article is about")
+              for t in _article_spans(ctx) if t.first >= now - 1]
     if deals and (per_year or c.kind == "total") and _NEW_DEAL_CONTEXT.search(ctx.text):
         # "a year" / "in total" under the deal the article is about
         period, cue = max(sorted(set(deals)), key=deals.count)
@@ -497,6 +518,67 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
 
 
 _THROUGH_BEFORE = re.compile(r"\b(?:through|until|till|to)\s+(?:fiscal\s+(?:year\s+)?)?$", re.I)
+def _article_spans(ctx: _Context) -> list[TimeExpr]:
+    return [t for ts in ctx.times_by_sent.values() for t in ts if t.is_span and t.anchor != "historical" and not t.comparison]
+
+
+_NEGOTIATION = re.compile(r"\b(?:negotiat\w*|talks|new\s+(?:deal|agreement|pact|SMA)|next\s+(?:deal|agreement|SMA)|upcoming|renewal)\b|交渉|協議|次期|新協定|협상|협의|차기", re.I)
+_HINDSIGHT = re.compile(r"\b(?:memoir|book|revealed|recalled|wrote|had\s+(?:demanded|asked|sought))\b|回顧録|회고록", re.I)
+
+
+def _demand_period(ctx: _Context, c: Claim) -> tuple[str, str, str]:
+    """A demand speaks of the agreement being negotiated: its first year (and after). Stated only
+    when the article is about those talks; a demand told in hindsight (a memoir) stays undated."""
+    published = ctx.article.published
+    sentence = ctx.sentence(c)
+    if published is None or not c.country or _HINDSIGHT.search(sentence):
+        return "", "period: no year stated for the demand", "low"
+    if not (_NEGOTIATION.search(sentence) or _NEGOTIATION.search(ctx.text[:600])):
+        return "", "period: no year stated for the demand", "low"
+    deals = [t for t in _article_spans(ctx) if t.first >= current_year(c.country, published)]
+    if deals:
+        t = min(deals, key=lambda t: t.first)
+        return format_period(c.country, t.first), f"period: first year of {t.text!r}, the deal under negotiation", "medium"
+    nxt = next_agreement_start(ctx.agreements, c.country, published)
+    if nxt is not None:
+        return format_period(c.country, nxt), "period: first year of the agreement under negotiation (agreements record)", "medium"
+    return "", "period: no year stated for the demand", "low"
+
+
+def next_agreement_start(agreements: list[Mapping], country: str, day) -> int | None:
+    """First (fiscal) year after the agreement in force on a day: what talks on that day are about."""
+    import datetime as dt
+
+    best = None
+    for a in agreements:
+        if a.get("country") != country or not a.get("term_start") or not a.get("term_end"):
+            continue
+        start, end = _as_date(a["term_start"]), _as_date(a["term_end"])
+        if start is None or end is None:
+            continue
+        if start <= day <= end + dt.timedelta(days=400):
+            nxt = end + dt.timedelta(days=1)
+            y = fiscal_year_of(nxt) if country == JAPAN else nxt.year
+            if nxt > day - dt.timedelta(days=400) and (best is None or y > best):
+                best = y
+    return best
+
+
+def _as_date(value):
+    import datetime as dt
+
+    if value is None or value != value:  # NaT
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 _NEW_DEAL_CONTEXT = re.compile(r"\b(?:agree\w*|deal|agreement|pact|accord|signed|reached)\b|合意|協定|합의|협정|타결", re.I)
 
 

@@ -78,6 +78,9 @@ class TimeExpr:
     relative: int | None = None
     anchor: str = ""
     span: bool = False
+    #: a comparison base ("前年比", "from a year earlier", "전년 대비"): it dates what a change is
+    #: measured from, never the amount beside it
+    comparison: bool = False
 
     @property
     def is_span(self) -> bool:
@@ -111,6 +114,10 @@ _SPAN_PATTERNS = [
     # the late 1990s, the early 2000s, the 1990s, 1990년대, 1990年代
     ("decade", re.compile(rf"\b(?:the\s+)?(?:(?P<part>early|mid|late)[- ])?(?P<d>(?:19[5-9]|20[0-4])0)'?s\b|(?P<d2>(?:19[5-9]|20[0-4])0)\s*(?:年代|년대)(?:\s*(?P<part2>初め|初頭|前半|半ば|後半|말|초|중반|후반))?", re.I)),
 ]
+_SHORT_FY = re.compile(r"(?<![\d.,])(?P<yy>\d{2})\s*年度")
+_COMPARISON_BEFORE = re.compile(r"(?:\b(?:from|than|compared\s+(?:with|to)|versus|vs\.?)\s+(?:the\s+same\s+period\s+(?:of\s+)?)?)$", re.I)
+_COMPARISON_BEFORE_RELATIVE = re.compile(r"\b(?:over|on)\s+$", re.I)
+_COMPARISON_AFTER = re.compile(r"^(?:比|度比|対比|\s*대비|\s*比|より|보다|에\s*비해|から(?!\s*\d+\s*年間))")
 _ERA = re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<n>元|\d{1,2}|[一二三四五六七八九十]{1,3})\s*年(?P<fy>度)?")
 _SINGLE = re.compile(
     rf"(?P<fy>\b(?:J?FY|fiscal\s+(?:year\s+)?)\s?'?)?(?<![\d,.$¥₩])(?P<y>{_Y})(?![\d,.]\d)(?:\s*(?P<fy2>年度|년도|회계연도)|\s*(?:年|년)(?!\s*(?:間|간)))?"
@@ -210,6 +217,11 @@ def find_times(text: str, taken: list[tuple[int, int]] = ()) -> list[TimeExpr]:
         if free(m.start(), m.end()):
             y = _era_year(m)
             add(TimeExpr(m.start(), m.end(), m.group(0), y, y, fiscal=bool(m.group("fy"))))
+    for m in _SHORT_FY.finditer(text):
+        if free(m.start(), m.end()):
+            yy = int(m.group("yy"))
+            y = 1900 + yy if yy >= 50 else 2000 + yy
+            add(TimeExpr(m.start(), m.end(), m.group(0), y, y, fiscal=True))
     for m in _SINGLE.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -240,7 +252,18 @@ def find_times(text: str, taken: list[tuple[int, int]] = ()) -> list[TimeExpr]:
         fiscal = bool(m.group("fy") or m.group("fy2")) or word.endswith(("年度", "회계연도"))
         add(TimeExpr(m.start(), m.end(), m.group(0), None, None, fiscal=fiscal, relative=offset, anchor=anchor))
     found.sort(key=lambda t: t.start)
-    return found
+    return [_mark_comparison(text, t) for t in found]
+
+
+def _mark_comparison(text: str, t: TimeExpr) -> TimeExpr:
+    before = text[max(0, t.start - 30): t.start]
+    after = text[t.end: t.end + 8]
+    if t.is_span and not t.comparison:
+        return t  # "from 2014 to 2018" is a span, not a base
+    if (_COMPARISON_BEFORE.search(before) and (t.relative is not None or re.search(r"\b(?:up|down|rise|rose|increase|decrease|fell|grew|jump|%|percent)", text[max(0, t.start - 60): t.start], re.I))) \
+            or (t.relative is not None and _COMPARISON_BEFORE_RELATIVE.search(before)) or _COMPARISON_AFTER.match(after) or t.text.endswith(("前年比", "前年度比")):
+        return TimeExpr(t.start, t.end, t.text, t.first, t.last, t.fiscal, t.relative, t.anchor, t.span, True)
+    return t
 
 
 def resolve(expr: TimeExpr, country: str, published: dt.date | None, sentence_year: int | None = None) -> TimeExpr | None:
