@@ -32,12 +32,14 @@ _DEMAND = re.compile(r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|p
 _PAY = re.compile(r"\b(?:pays?|payments?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*|shoulder\w*|bear\w*|funding|support|omoiyari|sympathy budget)\b"
                   r"|분담금|분담|부담|방위비|지급|예산|총액|思いやり予算|負担|経費|予算|計上|支出|拠出|同盟強靱化|特別協定|分担", re.I)
 _PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\s+(?:year\s+)?\d{4}\b(?!\s*[-–—/]\s*\d)|\bFY\s?\d{4}\b(?!\s*[-–—/]\s*(?:FY)?\d)", re.I)
-_PER_YEAR_WORDS = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\ban\s+average\s+of\b|\bon\s+average\b|\bper\s+annum\b"
+_PER_YEAR_WORDS = re.compile(r"\b(?:a|per|each|every)\s+year\b|\beach\s+of\s+the\s+\w+\s+years\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\ban\s+average\s+of\b|\bon\s+average\b|\bper\s+annum\b"
                              r"|매년|연평균|연간|한\s?해|毎年|年平均|年間平均|(?<![\d０-９])年間|単年度", re.I)
 _TOTAL = re.compile(
     r"\b(?:in total|totals?|in all|over (?:the )?(?:next )?(?:\w+ |\d+ )?(?:fiscal )?years|for the (?:\w+|\d+) (?:fiscal )?years"
     r"|for (?:\w+|\d+) (?:fiscal )?years|in (?:\w+|\d+) years|(?:\w+|\d+)-year total|combined|cumulative|all told|altogether)\b"
-    r"|総額|総計|合計|\d+\s?年間?で|\d+\s?년간\s?총|총액|총\s|모두\s|累計", re.I)
+    r"|\d+\s?年間?で|\d+\s?년간\s?총|累計", re.I)
+# "総額", "총액" is any sum: a multi-year total only beside a span or a multi-year term
+_SUM_WORD = re.compile(r"総額|総計|合計|총액|총\s|\btotal(?:ling|ing)?\s+of\b", re.I)
 _NOT_BURDEN = re.compile(
     r"\b(?:defen[cs]e budget|military budget|defen[cs]e spending|national defen[cs]e|Olympic\w*|Paralympic\w*|"
     r"COVID\w*|coronavirus|virus|vaccin\w*|infection\w*|GDP|stimulus|tariff\w*|trade deficit|Guam relocation)\b"
@@ -170,6 +172,10 @@ _CHECKED_KINDS = ("annual", "total", "demand", "increase_pct", "troops", "term")
 
 
 def _country(ctx: _Context, c: Claim) -> tuple[str, str]:
+    if not c.restates and c.unit in ("JPY", "KRW"):
+        # a primary amount in yen is Japan's money and one in won Korea's, whatever country stands nearby
+        # ("Seoul's 944.1 billion won, against Japan's ...")
+        return (JAPAN, "country: amount in yen") if c.unit == "JPY" else (KOREA, "country: amount in won")
     mentions = ctx.mentions[c._sent] if ctx.sentences else []
     before = [m for m in mentions if m[0] < c._nstart]
     after = [m for m in mentions if m[0] >= c._nend]
@@ -280,6 +286,22 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
         if span is not None:
             # "¥1.06 trillion in FY2022-FY2026" with no "a year": the amount covers the span
             return "total", f"kind: {span.text!r} with no per-year word"
+    if not total and not _nearest(_PER_YEAR_WORDS, ctx, c):
+        deal = next((t for t in ctx.by_sent.get(c._sent, ()) if t.unit == "years" and t.value > 1 and t is not c), None)
+        governing = _governing_time(ctx, c)
+        starts = governing is None or re.search(r"\b(?:from|starting(?:\s+in)?|beginning(?:\s+in)?)\s+$", ctx.text[max(0, governing[0].start - 16): governing[0].start], re.I)
+        if deal is not None and starts and _UNDER_DEAL.search(ctx.text[ctx.sentences[c._sent].start: c._nstart]):
+            # "a new five-year agreement under which Tokyo will pay 946.5 billion yen from fiscal 2016"
+            return "total", f"kind: the {deal.surface!r} deal with no per-year word"
+    if not total and not per_year:
+        sum_word = _nearest(_SUM_WORD, ctx, c)
+        published = ctx.article.published
+        now = current_year(c.country, published) if published else 0
+        multi = any(t.is_span and t.anchor != "historical" for t in _sentence_times(ctx, c)) or any(
+            t.unit == "years" and t.value > 1 for t in ctx.by_sent.get(c._sent, ())) or any(
+            t.first >= now - 1 for t in _article_spans(ctx))
+        if sum_word and multi:
+            return "total", f"kind: {sum_word[1]!r} over several years"
     if total and (not per_year or total[0] < per_year[0]):
         return "total", f"kind: {total[1]!r}"
     if per_year:
@@ -302,6 +324,7 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     return "other", "kind: no burden cue"
 
 
+_UNDER_DEAL = re.compile(r"\b(?:under\s+which|under\s+the\s+(?:new\s+)?(?:deal|agreement|pact)|the\s+(?:deal|agreement|pact)\s+(?:calls\s+for|requires|sets))\b|協定で|합의로|협정에\s?따라", re.I)
 _TOTAL_OF_ALL = re.compile(r"\b(?:includ\w*|covering|covers|such as|including)\b|を含む|포함", re.I)
 
 
@@ -311,7 +334,7 @@ def _changed_amount(ctx: _Context, c: Claim) -> Claim | None:
     text = ctx.text
     for m in reversed([m for m in ctx.by_sent.get(c._sent, ()) if m._nend <= c._nstart]):
         if m.unit in MONEY_UNITS and not m.restates and m.period and m.country == c.country and m.kind in ("annual", "total"):
-            if re.match(r"\s*(?:から|より|보다|에서|대비)", text[m._nend: m._nend + 4]):
+            if re.match(r"\s*\)?\s*(?:から|より|보다|에서|대비)", text[m._nend: m._nend + 5]):
                 continue
             return m
     return None
@@ -430,16 +453,26 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     if c.kind not in ("annual", "total", "demand", "increase_pct"):
         return "", "", ""
     if c.kind == "increase_pct":
-        new = _changed_amount(ctx, c)
-        if new is not None:
-            return new.period, f"period: that of {new.surface!r}, the amount it changes", new.confidence or "medium"
-    if c.kind == "increase_pct":
         # "a 1.2% increase from last year's share", "前年比13.9%増": the change is to the year after the base
         base = next((t for t in _sentence_times(ctx, c) if t.comparison and not t.is_span), None)
         if base is not None:
             r = _resolved(ctx, c, base)
             if r is not None and r.first is not None:
-                return _fmt(country, r.first + 1), f"period: the year after {base.text!r}, the base of the change", "medium"
+                c._base = _fmt(country, r.first)
+                if base.relative is not None:
+                    return _fmt(country, r.first + 1), f"period: the year after {base.text!r}, the base of the change", "medium"
+                # "今年度は99年度比23%減": the change is to the other year of the sentence, or to now
+                others = [t for t in _sentence_times(ctx, c) if not t.comparison and not t.is_span]
+                other = min(others, key=lambda t: abs(t.start - c._nstart)) if others else None
+                r2 = _resolved(ctx, c, other) if other is not None else None
+                if r2 is not None and r2.first is not None:
+                    return _fmt(country, r2.first), f"period: {other.text!r}, against {base.text!r}", "medium"
+                if ctx.article.published:
+                    y = current_year(country, ctx.article.published)
+                    return _fmt(country, y), f"period: now, against {base.text!r}", "low"
+        new = _changed_amount(ctx, c)
+        if new is not None:
+            return new.period, f"period: that of {new.surface!r}, the amount it changes", new.confidence or "medium"
     governing = _governing_time(ctx, c)
     deal = next((t for t in ctx.by_sent.get(c._sent, ()) if t.kind == "term" and t.period
                  and t.country == country), None)
@@ -589,6 +622,55 @@ def _governing_span(ctx: _Context, c: Claim) -> TimeExpr | None:
     return None
 
 
+_GENERIC_TERM = re.compile(
+    r"\b(?:mostly|customary|customarily|typically|usually|normally|generally|traditionally|previous\s+agreements|past\s+agreements|"
+    r"each\s+(?:deal|agreement)|most\s+(?:deals|agreements))\b|通常|慣例|従来|통상|관례|그동안", re.I)
+_NAMED_AGREEMENT = re.compile(r"^\s*(?:-?\s*(?:SMA|agreement|deal|pact|accord|special\s+measures\s+agreement)|年|년)", re.I)
+
+
+def _named_year(ctx: _Context, c: Claim, raw: str, at: int) -> tuple[int, str] | None:
+    """A year that names the agreement the term describes: "the two-year 2006 agreement", "the 2011
+    agreement, again running five years", "which covers 1996" (a year the sentence ties to the deal)."""
+    s_start = ctx.sentences[c._sent].start
+    for t in ctx.times_by_sent.get(c._sent, ()):
+        if t.is_span or t.relative is not None or t.comparison or t.first is None:
+            continue
+        if _NAMED_AGREEMENT.match(ctx.text, t.end) or abs((t.start - s_start) - at) <= 25:
+            return t.first, t.text
+    return None
+
+
+_ORDINAL_ANY = re.compile(r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)\s+(?:SMA|special\s+measures|cost[- ]sharing)|제\s?(?P<n2>\d{1,2})\s?차|第\s?(?P<n3>\d{1,2})\s?次", re.I)
+
+
+def _article_agreement(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[int, str] | None:
+    """The one agreement an article names by its number ("the 11th SMA", "제11차"): its first year."""
+    numbers = {m.group("n") or m.group("n2") or m.group("n3") for m in _ORDINAL_ANY.finditer(ctx.text)}
+    if len(numbers) != 1:
+        return None
+    n = numbers.pop()
+    for a in agreements:
+        if a.get("country") == c.country and str(a.get("number") or "").split(".")[0] == n:
+            start = _as_date(a.get("term_start"))
+            if start is not None:
+                return (fiscal_year_of(start) if c.country == JAPAN else start.year), f"the {n}th agreement"
+    return None
+
+
+def _agreement_starting(agreements: list[Mapping], country: str, year: int, years: int) -> tuple[int, int] | None:
+    """The recorded agreement of that length signed or starting in that year: (first, last) year."""
+    for a in agreements:
+        if a.get("country") != country or not a.get("years") or a.get("years") != a.get("years"):
+            continue
+        start = _as_date(a.get("term_start"))
+        if start is None or int(a["years"]) != years:
+            continue
+        first = fiscal_year_of(start) if country == JAPAN else start.year
+        if first in (year, year + 1):
+            return first, first + years - 1
+    return None
+
+
 def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Mapping]) -> tuple[str, str]:
     published = ctx.article.published
     years = int(c.value)
@@ -598,6 +680,9 @@ def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Ma
     negated = _NEGATED.search(raw[max(0, at - 60): at])
     if negated:
         return "", f"period: {negated.group(0)!r}: a term ruled out"
+    generic = _GENERIC_TERM.search(raw[max(0, at - 50): at + 40])
+    if generic:
+        return "", f"period: {generic.group(0).strip()!r}: a habit, not one agreement"
     ordinal = _ORDINAL_SMA.search(raw)
     if ordinal and c.country == KOREA:
         for a in agreements:
@@ -608,6 +693,16 @@ def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Ma
         return "", "period: no publication date or country"
     if ordinal:
         return "", f"period: {ordinal.group(0)!r} (no agreements record to date it)"
+    span = next((t for t in ctx.times_by_sent.get(c._sent, ()) if t.is_span and t.anchor != "historical" and not t.comparison), None)
+    if span is not None and span.last - span.first + 1 == years:
+        return _fmt(c.country, span.first, span.last), f"period: {span.text!r}"
+    named = _named_year(ctx, c, raw, at)
+    if named is not None:
+        y, cue = named
+        rec = _agreement_starting(agreements, c.country, y, years)
+        if rec is not None:
+            return _fmt(c.country, rec[0], rec[1]), f"period: {cue!r}, the agreement of that year (agreements record)"
+        return _fmt(c.country, y, y + years - 1), f"period: {cue!r}"
     if _EXPIRES_NEXT_MARCH.search(raw):
         march_year = published.year + (1 if published.month > 3 else 0)
         end = march_year - 1 if c.country == JAPAN else march_year
@@ -620,9 +715,13 @@ def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Ma
     if start_cue:
         start = int(start_cue.group("y"))
         return _fmt(c.country, start, start + years - 1), f"period: {start_cue.group(0)!r}"
+    named_deal = _article_agreement(ctx, c, agreements)
+    if named_deal is not None and re.search(r"\bthe\s+(?:\w+[- ])?(?:year\s+)?(?:deal|agreement|pact|accord|SMA)\b|협정|協定", raw, re.I):
+        first, cue = named_deal
+        return _fmt(c.country, first, first + years - 1), f"period: {cue}, the agreement the article is about"
     if _PAST_DEAL.search(raw):
         return "", f"period: {_PAST_DEAL.search(raw).group(0)!r}: an earlier deal, not dated"
-    if _NEW_DEAL.search(raw) or re.search(r"\bagree\w*|\bdeal\b", raw, re.I):
+    if _NEW_DEAL.search(raw) or re.search(r"\b(?:agree\w*|deal|pact|accord)\b(?![^.]{0,40}\b(?:previous|last|earlier|old)\b)", raw, re.I) and not re.search(r"\b(?:was|were|had been|previous|earlier|last)\b", raw, re.I):
         if c.country == JAPAN:
             start = published.year if published.month <= 3 else fiscal_year_of(published) + 1
         else:

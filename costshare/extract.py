@@ -213,6 +213,8 @@ class Claim:
     _nstart: int = field(default=0, repr=False)
     _nend: int = field(default=0, repr=False)
     _sent: int = field(default=0, repr=False)
+    # internal: the period a stated change is measured from ("前年比", "99年度比"), set by attribution
+    _base: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

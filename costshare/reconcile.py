@@ -33,6 +33,8 @@ HEDGES = {"nearly", "about", "approximately", "around", "roughly", "some", "almo
 #: rate of the publication date.
 FX_SLACK = 0.03
 HEDGE_SLACK = 0.03
+#: an unexplained deviation larger than this is taken for another quantity, not noted
+UNEXPLAINED_LIMIT = 0.25
 SCOPE = {JAPAN: "HNS_total", KOREA: "SMA_total"}
 
 
@@ -100,7 +102,9 @@ class _Context:
         self.articles = {a.id: a for a in articles}
         self.reference = reference
         self.restated_by: dict[str, list] = {}
+        self.by_article: dict[str, list] = {}
         for c in claims:
+            self.by_article.setdefault(c.article, []).append(c)
             if c.restates:
                 self.restated_by.setdefault(c.restates, []).append(c)
         #: magnitude corrections found so far: claim id -> corrected value (same unit)
@@ -117,7 +121,7 @@ class _Context:
     def published(self, claim):
         return self.articles[claim.article].published
 
-    def record_for(self, country: str, period: str, kind: str):
+    def record_for(self, country: str, period: str, kind: str, currency: str = ""):
         """The preferred record a claim of this country, period and kind speaks of, or None."""
         if not period or country not in SCOPE:
             return None
@@ -129,10 +133,38 @@ class _Context:
         rows = self.reference.find(country, period, scope=SCOPE[country], measure=measure)
         rows = rows[rows["amount"].notna()] if len(rows) else rows
         if not len(rows):
-            return None
-        # Korea's early years have a USD and a KRW record; prefer the won
-        rows = rows.sort_values("currency", key=lambda s: s.map({"KRW": 0, "JPY": 0, "USD": 1}))
+            return self._mean_of_years(country, period) if measure == "annual_avg" else None
+        # Korea's early years have a USD and a KRW record: the claim's own currency first (no rate
+        # needed), else the won
+        order = {"KRW": 1, "JPY": 1, "USD": 2}
+        if currency:
+            order[currency] = 0
+        rows = rows.sort_values("currency", key=lambda s: s.map(order))
         return rows.iloc[0]
+
+    def _mean_of_years(self, country: str, period: str):
+        """An annual average over a span with no record of its own: the mean of the span's yearly
+        records, when every year has one in the same currency ("68.04 billion won in each of the
+        two years" against the 2005 and 2006 records). Marked as derived in its record id."""
+        import pandas as pd
+
+        years = parse_period(period)
+        if years is None:
+            return None
+        rows = []
+        for y in range(years[0], years[1] + 1):
+            r = self.record_for(country, f"FY{y}" if country == JAPAN else str(y), "annual")
+            if r is None:
+                return None
+            rows.append(r)
+        if len({r["currency"] for r in rows}) != 1:
+            return None
+        mean = sum(float(r["amount_base"]) for r in rows) / len(rows)
+        scale = float(rows[0]["amount_base"]) / float(rows[0]["amount"]) if float(rows[0]["amount"]) else 1.0
+        return pd.Series({
+            "amount_base": mean, "amount": mean / scale, "currency": rows[0]["currency"], "period": period,
+            "record_id": "mean of " + ", ".join(str(r["record_id"]) for r in rows),
+        })
 
     def annual_records(self, country: str):
         return self.reference.annual(country, SCOPE[country])
@@ -169,6 +201,19 @@ def tolerance(claim) -> float:
     if claim.qualifier in HEDGES:
         rel += HEDGE_SLACK
     return rel
+
+
+def record_tolerance(amount) -> float:
+    """A record is only as exact as it is printed: "260" (billion, an approximate editorial figure)
+    is good to half a unit of its last significant digit, "199.3" to 0.05."""
+    try:
+        d = Decimal(str(amount)).normalize()
+    except Exception:
+        return 0.0
+    if not d:
+        return 0.0
+    exponent = d.as_tuple().exponent
+    return float(Decimal(10) ** exponent / 2 / abs(d))
 
 
 def _convert(value: Decimal, frm: str, to: str, day) -> tuple[float, object]:
@@ -245,7 +290,7 @@ def _magnitude(ctx: _Context) -> list[Finding]:
             continue
         if not checkable(c):
             continue
-        record = ctx.record_for(c.country, c.period, c.kind)
+        record = ctx.record_for(c.country, c.period, c.kind, c.unit)
         published = ctx.published(c)
         if record is None or published is None:
             continue
@@ -287,7 +332,7 @@ def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
         claimed, rate = _convert(c.value, c.unit, rec_ccy, published)
     except NoRateError:
         return None
-    tol = tolerance(c) + (FX_SLACK if rate is not None else 0)
+    tol = tolerance(c) + (FX_SLACK if rate is not None else 0) + record_tolerance(record["amount"])
     ratio = claimed / rec_value
     if abs(ratio - 1) <= tol:
         return None
@@ -336,11 +381,14 @@ def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
             f"the article likely gives the {other['period']} budget as {c.period}'s.",
             c.id, f"{record['record_id']};{other['record_id']}", _dec(rec_value), rec_ccy, "other_year", _order(c),
         )
-    if c.confidence != "high":
-        return None  # off, but its period is only likely: not a finding to quote
+    if c.confidence != "high" or abs(ratio - 1) > UNEXPLAINED_LIMIT:
+        # far off with no mechanism: more likely another quantity (an item, another budget) than a
+        # misprint; not a finding to quote
+        return None
     return Finding(
-        _fid("magnitude", c), "magnitude", "warning",
-        f"{_label(c)} is {_off(ratio)} the {source}{conv}; no slip or other year explains it.",
+        _fid("magnitude", c), "magnitude", "info",
+        f"{_label(c)} is {_off(ratio)} the {source}{conv}; no slip, other year or other scope explains it, "
+        "so it is noted, not called an error.",
         c.id, record["record_id"], _dec(rec_value), rec_ccy, "unexplained", _order(c),
     )
 
@@ -396,10 +444,23 @@ def _currency_pairs(ctx: _Context) -> list[Finding]:
             continue
         tol = tolerance(a) + tolerance(b) + FX_SLACK
         dev = float(b.value) / expected - 1
-        if abs(dev) <= tol:
-            continue
         implied = float(b.value) / float(a.value)
         corrected_a = ctx.corrected.get(a.id)
+        if corrected_a is not None:
+            expected_fixed = float(corrected_a) * rate.value
+            dev_fixed = float(b.value) / expected_fixed - 1
+            if abs(dev) <= tolerance(b) + 0.01 and abs(dev_fixed) > tolerance(b) + 0.015:
+                # the conversion was computed from the misprinted amount: it carries the same slip
+                out.append(Finding(
+                    _fid("currency_pair", b), "currency_pair", "error",
+                    f"{_label(b)} converts {_label(a)} as printed; {a.surface} is a misprint for "
+                    f"{display.amount(corrected_a, a.unit)}, which at the {_rate_text(rate)} is "
+                    f"{display.amount(expected_fixed, b.unit, 3)}. Read about {display.amount(expected_fixed, b.unit, 3)}.",
+                    f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected_fixed)), b.unit, "misprinted_conversion", _order(b),
+                ))
+                continue
+        if abs(dev) <= tol:
+            continue
         if corrected_a is not None:
             # the primary amount is a known slip: judge the restatement against its correct reading
             expected_fixed = float(corrected_a) * rate.value
@@ -448,11 +509,16 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
         if not (checkable(base) and checkable(new)) or base.period == new.period:
             continue  # which amounts the change is between is not clear enough to call it wrong
         stated = float(pct.value)
+        ratio = float(new.value) / float(base.value) if base.value else 0
+        if not (base.id in ctx.corrected or new.id in ctx.corrected) and not (0.5 <= ratio <= 2.0):
+            continue  # amounts that far apart are not the two ends of one stated change
         # the change the printed amounts allow: their rounding moves it as much as the stated digits do
         slack = float(tolerance(pct)) * abs(stated) + 0.05 + 100 * (tolerance(base) + tolerance(new))
         article_change = (float(new.value) / float(base.value) - 1) * 100
         if abs(article_change - stated) <= slack:
             continue
+        if new.value and abs((float(base.value) / float(new.value) - 1) * 100 - stated) <= slack:
+            continue  # the two ends read the other way round fit: which is the base was misread, not printed
         rec_new = ctx.record_for(new.country, new.period, "annual")
         rec_base = ctx.record_for(base.country, base.period, "annual")
         records_text, severity, record_ids = "", "warning", ""
@@ -480,13 +546,29 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
 def _change_operands(ctx: _Context, pct):
     """The base ("from last year's 193 billion yen") and the new amount of a stated change: money
     claims of the same article and country in its sentence or the one before, not restatements."""
-    same = [c for c in ctx.claims if c.article == pct.article and c.country == pct.country
+    same = [c for c in ctx.by_article.get(pct.article, ()) if c.country == pct.country
             and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind in ("annual", "total")
             and pct._sent - 1 <= c._sent <= pct._sent]
+    if pct._base:
+        # "今年度は99年度比23%減": the base is the amount of the compared year, the new one that of the change's year
+        near = sorted((c for c in ctx.by_article.get(pct.article, ()) if c.country == pct.country
+                       and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind == "annual"
+                       and pct._sent - 3 <= c._sent <= pct._sent), key=lambda c: abs(c._sent - pct._sent))
+        base = next((c for c in near if c.period == pct._base), None)
+        new = next((c for c in near if c.period == pct.period and c.period != pct._base), None)
+        if base is not None and new is not None and base.unit == new.unit:
+            return base, new
     after = [c for c in same if c.start > pct.start and c._sent == pct._sent]
     before = [c for c in same if c.start < pct.start]
     text = ctx.articles[pct.article].norm.text
-    marked = [c for c in before if re.match(r"\s*(?:から|より|보다|에서|대비)", text[c._nend: c._nend + 4])]
+    marked = [c for c in before if re.match(r"\s*\)?\s*(?:から|より|보다|에서|대비)", text[c._nend: c._nend + 5])]
+    origin = [c for c in same if re.search(r"\bfrom\s+(?:\S+\s+){0,4}$", text[max(0, c._nstart - 40): c._nstart], re.I)
+              and c._sent == pct._sent]
+    target = [c for c in same if re.search(r"\bto\s+(?:about\s+|some\s+|nearly\s+|around\s+)?$", text[max(0, c._nstart - 20): c._nstart], re.I)
+              and c._sent == pct._sent]
+    if origin and target and origin[0] is not target[0] and origin[0].unit == target[0].unit:
+        # "fell 32 percent from 275.6 billion yen to 188.1 billion yen"
+        return origin[0], target[0]
     if marked and len(before) >= 2:
         # Japanese and Korean put the base before the change: "前年度の2112億円から0.6%増えた"
         base = marked[-1]

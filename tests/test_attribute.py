@@ -177,3 +177,65 @@ def test_review_headlines_in_capitals_keep_their_country(text):
 def test_review_more_than_and_less_than_are_changes(text, value):
     c = [c for c in attributed(text) if c.unit == "percent"][0]
     assert c.kind == "increase_pct" and float(c.value) == value
+
+
+# --- articles nobody tuned for: each case a failure seen on real coverage -------------------------
+
+
+@pytest.mark.parametrize(
+    "text,published,surface,kind,period",
+    [
+        # a demand verb elsewhere in the sentence does not make a payment a demand
+        ("Japan pays 199.3 billion yen this fiscal year, while Trump has asked for four times as much.",
+         dt.date(2020, 11, 1), "199.3 billion yen", "annual", "FY2020"),
+        # components and increments are not the payment
+        ("Japan will pay 23.4 billion yen for utilities in fiscal 2022.", dt.date(2022, 1, 7), "23.4 billion yen", "other", ""),
+        ("The budget rose to 211 billion yen, up 9.3 billion yen from the year before.", dt.date(2022, 1, 7),
+         "9.3 billion yen", "other", ""),
+        ("光熱水料は今年度253億円となる。", dt.date(2021, 12, 24), "253億円", "other", ""),
+        ("인건비는 5000억원이다.", dt.date(2021, 3, 10), "5000억원", "other", ""),
+        # other budgets
+        ("내년 국방예산은 57조143억원으로 늘어난다.", dt.date(2022, 12, 24), "57조143억원", "other", ""),
+        # a period word governs the amount beside it, not every amount
+        ("South Korea paid 1,038.9 billion won in 2019, and Japan pays about 200 billion yen a year.",
+         dt.date(2019, 11, 1), "1,038.9 billion won", "annual", "2019"),
+        # "前年比" is the base of a change, not the year of the amount
+        ("韓国の負担は前年比13.9%増の1兆1833億ウォンとなった。", dt.date(2021, 3, 11), "1兆1833億ウォン", "annual", "2021"),
+        # a yearly average under the deal the article is about
+        ("日米両政府は2022年度から5年間の負担について合意した。総額は1兆551億円で、年平均では約2110億円となる。",
+         dt.date(2021, 12, 21), "2110億円", "annual", "FY2022-FY2026"),
+        ("日米両政府は2022年度から5年間の負担について合意した。総額は1兆551億円で、年平均では約2110億円となる。",
+         dt.date(2021, 12, 21), "1兆551億円", "total", "FY2022-FY2026"),
+        # a multi-year total under a deal with no per-year word
+        ("Japan and the United States signed a new five-year agreement under which Tokyo will pay 946.5 billion yen from fiscal 2016.",
+         dt.date(2016, 1, 22), "946.5 billion yen", "total", "FY2016-FY2020"),
+        # era years and native relative years
+        ("令和4年度の思いやり予算は2,056億円となった。", dt.date(2022, 3, 30), "2,056億円", "annual", "FY2022"),
+        ("올해 방위비 분담금은 1조2472억원이다.", dt.date(2022, 12, 24), "1조2472억원", "annual", "2022"),
+    ],
+)
+def test_unseen_style_kind_and_period(text, published, surface, kind, period):
+    c = next(c for c in attributed(text, published=published) if c.surface == surface)
+    assert (c.kind, c.period) == (kind, period), c.cues
+
+
+def test_amount_with_only_the_publication_date_to_go_on_is_not_confident():
+    c = one("Japan will pay 201.7 billion yen.", published=dt.date(2021, 2, 1))
+    assert c.confidence == "low" and "present tense" in c.cues
+
+
+def test_year_stated_beside_the_amount_is_confident():
+    c = one("Japan will pay 201.7 billion yen in fiscal 2021.", published=dt.date(2021, 2, 1))
+    assert (c.period, c.confidence) == ("FY2021", "high")
+
+
+def test_a_term_described_as_a_habit_is_no_agreement():
+    cs = attributed("Unlike Seoul's previous agreements, which were mostly for five years, the new deal is valid for one year.",
+                    published=dt.date(2019, 2, 10))
+    five = next(c for c in cs if c.value == 5)
+    assert five.period == "" and "habit" in five.cues
+
+
+def test_a_term_named_by_its_year_takes_that_agreement():
+    c = attributed("Japan's two-year 2006 agreement was shortened.", published=dt.date(2016, 1, 25))[0]
+    assert c.period == "FY2006-FY2007"

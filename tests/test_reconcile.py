@@ -137,10 +137,16 @@ def test_term_that_the_agreement_does_not_have(tmp_path):
     assert f.severity == "error" and "11th SMA" in f.message and f.suggested_value == 6
 
 
-def test_unexplained_difference_is_a_warning_with_the_record(tmp_path):
+def test_unexplained_difference_is_a_note_with_the_record_not_an_alarm(tmp_path):
     result = corpus(tmp_path, {"a.txt": ("2021-03-31", "Japan will pay 230 billion yen in fiscal 2021.")})
     (f,) = [f for f in result.findings if f.check == "magnitude"]
-    assert f.severity == "warning" and "14.0% above" in f.message
+    assert f.severity == "info" and "14.0% above" in f.message and f.mechanism == "unexplained"
+
+
+def test_far_off_amount_with_no_mechanism_is_another_quantity_not_a_finding(tmp_path):
+    # "More than ¥6.6 trillion had been spent on it by fiscal 2015" (the whole programme since 1978)
+    result = corpus(tmp_path, {"a.txt": ("2016-01-25", "Japan paid 6.6 trillion yen by fiscal 2015.")})
+    assert [f for f in result.findings if f.check == "magnitude"] == []
 
 
 def test_no_record_for_a_gap_year_means_no_finding(tmp_path):

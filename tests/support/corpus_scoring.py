@@ -113,7 +113,10 @@ def score_folder(folder: Path, extraction) -> Tally:
         for c in claims_by_article[g["article"]]:
             if c.id in matched or not (c.start < place[1] and place[0] < c.end):
                 continue
-            if c.unit == g["unit"] and (value is None or Decimal(c.value).normalize() == value):
+            # a cut printed as an amount ("23億円減") is the amount; its sign is the kind's business
+            same = value is None or Decimal(c.value).normalize() == value or (
+                g["unit"] in MONEY and abs(Decimal(c.value)).normalize() == abs(value))
+            if c.unit == g["unit"] and same:
                 best = c
                 break
         if best is not None:
