@@ -29,7 +29,7 @@ _COUNTRY_PATTERNS = [
 _NORTH_KOREA = re.compile(r"\bNorth\s+Korea(?:n)?|\bPyongyang\b|\bDPRK\b", re.I)
 
 _DEMAND = re.compile(r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*|pressure\w*|call(?:s|ed)? for|insist\w*|push\w* for)\b", re.I)
-_PAY = re.compile(r"\b(?:pays?|payments?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*|shoulder\w*|bear\w*|funding|support|omoiyari|sympathy budget)\b"
+_PAY = re.compile(r"\b(?:pays?|payments?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*|shoulder\w*|bear\w*|funding|support|omoiyari|sympathy budget|special measures agreement|add(?:s|ed)? up to|cost(?:s|ing)?)\b"
                   r"|분담금|분담|부담|방위비|지급|예산|총액|思いやり予算|負担|経費|予算|計上|支出|拠出|同盟強靱化|特別協定|分担", re.I)
 _PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\s+(?:year\s+)?\d{4}\b(?!\s*[-–—/]\s*\d)|\bFY\s?\d{4}\b(?!\s*[-–—/]\s*(?:FY)?\d)", re.I)
 _PER_YEAR_WORDS = re.compile(r"\b(?:a|per|each|every)\s+year\b|\beach\s+of\s+the\s+\w+\s+years\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\ban\s+average\s+of\b|\bon\s+average\b|\bper\s+annum\b"
@@ -46,8 +46,10 @@ _NOT_BURDEN = re.compile(
     r"|一般会計|歳出|税収|国債|防衛費|防衛予算|防衛関係費|국방\s?예산|국방비|본예산",
     re.I,
 )
-_INCREASE = re.compile(r"\b(?:increase\w*|rise|rose|raise\w*|hike\w*|up|grow\w*|growth|jump\w*|higher|boost\w*|more\s+than)\b|증가|인상|増", re.I)
-_DECREASE = re.compile(r"\b(?:cut\w*|decrease\w*|reduc\w*|fall|fell|drop\w*|lower\w*|down|less\s+than)\b|감소|削減|減", re.I)
+_INCREASE = re.compile(r"\b(?:increase\w*|rise|rises|rising|rose|raise\w*|hike\w*|up|grow\w*|growth|jump\w*|higher|boost\w*|more\s+than|more)\b"
+                       r"|증가|인상|증액|늘어|늘린|늘려|늘었|늘고|오른|오르|올리|올려|올랐|상승|増|引き上げ|上げ|伸び|上回", re.I)
+_DECREASE = re.compile(r"\b(?:cut\w*|decrease\w*|reduc\w*|fall|falls|fell|drop\w*|lower\w*|down|less\s+than|less)\b|감소|삭감|감액|줄어|줄인|줄였|削減|減|下回|引き下げ", re.I)
+_CHANGE_BY = re.compile(r"\bby\s+(?:at\s+least\s+|about\s+|around\s+|some\s+|nearly\s+|more\s+than\s+|up\s+to\s+)?$", re.I)
 _TROOP_NOUN = re.compile(r"troops|soldiers|personnel|service|Marine|sailors|airmen|forces|servicemen|명", re.I)
 _TROOP_MOVE = re.compile(r"\b(?:relocat\w*|mov(?:e|ing)\w*|transfer\w*|withdraw\w*|redeploy\w*|cut\w*|reduc\w*)\b", re.I)
 _ALTERNATIVE = re.compile(r"(?:instead of|rather than|unlike|the usual|usual|every|planned for)\s+(?:a\s+|the\s+)?(?:usual\s+)?(?:\w+\s+)?$", re.I)
@@ -99,6 +101,7 @@ class _Context:
         for t in find_times(self.text, taken):
             i = max(bisect.bisect_right(starts, t.start) - 1, 0)
             self.times_by_sent.setdefault(i, []).append(t)
+        self.burden_story = len(_BURDEN_NOUN.findall(self.text)) >= 2
         #: the deal the article is about, per country: (period, cue), filled as terms are attributed
         self.deals: dict[str, list[tuple[str, str]]] = {}
 
@@ -158,6 +161,8 @@ def attribute_article(article: Article, claims: list[Claim], agreements: Iterabl
         period, period_cue, confidence = _period(ctx, c, agreements)
         c.period = period
         c.confidence = confidence if c.kind in _CHECKED_KINDS else ""
+        if getattr(c, "_unsure_kind", False):
+            c.confidence = "low"
         if c.kind == "term" and period and c.country:
             ctx.deals.setdefault(c.country, []).append((period, f"the {c.surface!r} deal of the article ({period})"))
         c.cues = "; ".join(x for x in (country_cue, kind_cue, period_cue) if x)
@@ -207,12 +212,15 @@ _ADJECTIVE = re.compile(r"Japanese|Korean|South Korean", re.I)
 _COMPONENT = re.compile(
     r"\b(?:utilit(?:y|ies)|labou?r(?:\s+costs?)?|wages?|salar(?:y|ies)|payroll|workers'?\s+pay|facilit(?:y|ies)|"
     r"construction|FIP|training\s+(?:relocation|equipment)|relocation\s+of\s+training|logistic\w*|"
-    r"military\s+construction|welfare)\b|光熱水料|光熱費|労務費|人件費|給与|施設整備|提供施設|訓練移転|訓練資機材|"
-    r"인건비|군사\s?건설|군수\s?지원|건설비|광열|군사건설비", re.I)
+    r"military\s+construction|welfare|electricity|gas\s+and\s+water|water\s+and\s+gas|heating|fuel|furlough\w*|"
+    r"(?:broader|overall|whole)\s+total|related\s+to\s+U\.?S\.?\s+forces|realignment)\b|"
+    r"光熱水料|光熱費|労務費|人件費|給与|施設整備|提供施設|訓練移転|訓練資機材|福利費|福利厚生|電気|水道|"
+    r"인건비|군사\s?건설|군수\s?지원|건설비|광열|군사건설비|미집행|전기료|수도료", re.I)
 _INCREMENT_BEFORE = re.compile(
     r"(?:\b(?:up|down|rise|increase|decrease|jump|hike|cut|reduction|boost)\s+(?:of|by)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?"
     r"|\b(?:up|down)\s+(?:about\s+|some\s+|nearly\s+|around\s+)?|\b(?:an?\s+)?(?:extra|additional|another)\s+|\bby\s+(?:about\s+|some\s+)?)$",
     re.I)
+_INCREMENT_SUBJECT = re.compile(r"\b(?:the\s+)?(?:increase|rise|hike|cut|reduction|savings?)\b(?:(?!\bfrom\b)[^.,;]){0,40}\b(?:comes?\s+to|amounts?\s+to|is|was|totals?)\s+(?:about\s+|some\s+)?$|늘어나는\s*금액은\s*$|増加額は\s*$|増額分は\s*$|인상분은\s*$|증액분은\s*$", re.I)
 _INCREMENT_AFTER = re.compile(
     r"^\s*(?:\(.{0,30}?\)\s*)?(?:more|less|higher|lower|increase|rise|hike|jump|boost|cut|reduction|above|below|"
     r"増|減|増え|減っ|の増|の減|증가|감소|늘어|줄어|증액|감액|인상(?!된|한|하여|해)|많|적|上回|下回)", re.I)
@@ -226,10 +234,12 @@ _DEMAND_BEFORE = re.compile(
     r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*\s+(?:\w+\s+){0,3}(?:for|to)|call(?:s|ed)?\s+for|"
     r"insist\w*|push\w*\s+for|proposed?|proposal|hike\s+to|raise\s+(?:it\s+)?to|wish\w*|bill\w*|charg\w*)\b", re.I)
 _DEMAND_AFTER = re.compile(
-    r"^\s*(?:\(.{0,30}?\)\s*)?(?:,\s*)?(?:(?:a\s+year|annually|per\s+year|each\s+year)\s+)?(?:demand\w*|ask\w*|request\w*|that\s+(?:Trump|Washington|the\s+U\.?S\.?)|"
+    r"^\s*(?:\(.{0,30}?\)\s*)?(?:,\s*)?(?:(?:a\s+year|annually|per\s+year|each\s+year)\s+)?(?:demand\w*|ask\w*|request\w*|sought|wanted|that\s+(?:Trump|Washington|the\s+U\.?S\.?)|"
     r"Trump|Washington\s+(?:wants|wanted|demanded|sought)|the\s+U\.?S\.?\s+(?:wants|wanted|demanded|sought))|"
     r"^[^.。、,]{0,15}?(?:を|へ|に|을|를|으로|로|の)[^.。、,]{0,12}?(?:要求|求め|要請|요구|요청|청구)", re.I)
 _US_SUBJECT = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|United\s+States|American\s+(?:side|negotiators?|officials?)|Pentagon|Bolton|Esper|Pompeo)\b|米国|米側|トランプ|미국|미\s?측|트럼프", re.I)
+_US_POSSESSIVE = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|America|the\s+Pentagon)(?:'s|’s)\s+(?:\w+\s+){0,2}$|트럼프(?:의|가)\s*$|トランプ(?:氏)?の\s*$", re.I)
+_BURDEN_NOUN = re.compile(r"\b(?:host[- ]nation\s+support|cost[- ]sharing|special\s+measures\s+agreement|SMA|burden[- ]sharing|sympathy\s+budget|omoiyari)\b|분담금|방위비|思いやり予算|駐留経費|同盟強靱化", re.I)
 _HOST_OFFER = re.compile(r"\b(?:offer\w*|counter-?offer\w*|propos\w*)\b|提示|제시|제안", re.I)
 
 
@@ -248,6 +258,10 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     if c.unit in ("percent", "percentage points"):
         window = ctx.text[max(0, c._nstart - 40): c._nend + 40]
         m = _INCREASE.search(window) or _DECREASE.search(window)
+        if not m and _CHANGE_BY.search(ctx.text[max(0, c._nstart - 30): c._nstart]):
+            # "would have raised its payment for the U.S. military presence by at least 13%"
+            clause = ctx.text[max(ctx.sentences[c._sent].start, c._nstart - 120): c._nstart]
+            m = _INCREASE.search(clause) or _DECREASE.search(clause)
         if m:
             if _DECREASE.search(window) and not _INCREASE.search(window) and c.value > 0:
                 c.value = -c.value  # "an 8.9% cut" is a change of -8.9%
@@ -256,6 +270,11 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     before, after = ctx.clause(c)
     near_before, near_after = before[-60:], after[:40]
     not_burden = _NOT_BURDEN_LOCAL.search(near_before + " " + near_after)
+    if not_burden and not_burden.start() < len(near_before):
+        # "국방비 증가율이 반영되는 2024년 분담금은 1조3천억원": the burden noun nearer the amount wins
+        last_bad = [m.end() for m in _NOT_BURDEN_LOCAL.finditer(near_before)][-1]
+        if any(m.start() > last_bad for m in _BURDEN_NOUN.finditer(near_before)) and not _NOT_BURDEN_LOCAL.search(near_after):
+            not_burden = None
     if not_burden:
         return "other", f"kind: {not_burden.group(0)!r} is not host-nation support"
     if c.unit == "ratio":
@@ -266,13 +285,16 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
         return "other", f"kind: {c.unit} is not a currency of these agreements"
     if not c.country:
         return "other", "kind: no paying country"
-    inc = _INCREMENT_BEFORE.search(before[-40:]) or _INCREMENT_AFTER.match(after)
+    size = _beyond_burden(c)
+    if size:
+        return "other", f"kind: {size}"
+    inc = _INCREMENT_BEFORE.search(before[-40:]) or _INCREMENT_AFTER.match(after) or _INCREMENT_SUBJECT.search(before[-70:])
     if inc:
         return "other", f"kind: {inc.group(0).strip()!r}: an increment, not the payment"
-    component = _COMPONENT.search(before[-45:]) or _COMPONENT.search(after[:30])
-    if component and not _TOTAL_OF_ALL.search(before[-60:] + after[:40]):
+    component = _component(before[-80:], after[:30])
+    if component and not _TOTAL_OF_ALL.search(before[-110:] + after[:40]):
         return "other", f"kind: {component.group(0)!r}: one item of the payment"
-    demand = _DEMAND_BEFORE.search(before[-80:]) or _DEMAND_AFTER.search(after[:60])
+    demand = _DEMAND_BEFORE.search(before[-80:]) or _DEMAND_AFTER.search(after[:60]) or _US_POSSESSIVE.search(before[-40:])
     if demand and not (_HOST_OFFER.fullmatch(demand.group(0).strip()) and not _US_SUBJECT.search(before)):
         return "demand", f"kind: {demand.group(0).strip()!r}"
     if not _PAY.search(sentence.replace("amounted", "")) and c._sent > 0:
@@ -321,11 +343,40 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
                 return "annual", f"kind: {cue.group(0)!r} in the heading {back} line{'s' if back > 1 else ''} above"
             if len(heading) >= 80:
                 break
+    if ctx.burden_story and c.unit in MONEY_UNITS:
+        # an amount with no cue of its own in an article about the burden is most likely a payment;
+        # said with low confidence, so no check relies on it
+        c._unsure_kind = True
+        return "annual", "kind: an amount in a burden story, no cue in its sentence"
     return "other", "kind: no burden cue"
 
 
+def _component(before: str, after: str):
+    """The item an amount pays for ("utilities", "労務費", "인건비"), unless a word for the whole payment
+    stands nearer to the amount ("its host-nation support, which covers utilities, is X")."""
+    items = list(_COMPONENT.finditer(before))
+    if items:
+        last = items[-1]
+        if not any(m.start() > last.end() for m in _BURDEN_NOUN.finditer(before)):
+            return last
+    return _COMPONENT.search(after)
+
+
 _UNDER_DEAL = re.compile(r"\b(?:under\s+which|under\s+the\s+(?:new\s+)?(?:deal|agreement|pact)|the\s+(?:deal|agreement|pact)\s+(?:calls\s+for|requires|sets))\b|協定で|합의로|협정에\s?따라", re.I)
-_TOTAL_OF_ALL = re.compile(r"\b(?:includ\w*|covering|covers|such as|including)\b|を含む|포함", re.I)
+#: more than any host-nation payment, total or demand could be, even misprinted tenfold, per currency:
+#: Japan's largest year was ¥275.6bn (FY1999), Korea's ₩1.52tn (2026), the largest demand $10bn a
+#: year. Above this an amount is another budget (a defence budget, the national budget). Small
+#: amounts stay possible burden figures: a misprint can make a payment a hundred times too small.
+_BURDEN_CEILING = {"JPY": 4e12, "KRW": 2e13, "USD": 3e10}
+
+
+def _beyond_burden(c: Claim) -> str:
+    if float(c.value) > _BURDEN_CEILING.get(c.unit, float("inf")):
+        return f"{c.surface!r} is far beyond any host-nation payment: another budget"
+    return ""
+
+
+_TOTAL_OF_ALL = re.compile(r"\b(?:includ\w*|covering|covers|such as|including|amount\w*\s+to|add(?:s|ed)?\s+up\s+to|a\s+total\s+of|in\s+all|combined|together)\b|を含む|포함|합쳐|合わせ", re.I)
 
 
 def _changed_amount(ctx: _Context, c: Claim) -> Claim | None:

@@ -207,3 +207,17 @@ def score_split(split: str, verbose: bool = False) -> tuple[dict[str, Tally], Ta
         per[folder.name] = t
         total.add(t)
     return per, total
+
+
+def burden_false(folder: Path, extraction) -> list[tuple]:
+    """Money claims called burden (annual/total/demand) whose gold says otherwise: for tuning."""
+    out = []
+    texts = {a.id: a.text for a in extraction.articles}
+    gold = _rows(folder / "gold.csv")
+    for c in extraction.claims:
+        if c.unit not in MONEY or c.kind not in ("annual", "total", "demand"):
+            continue
+        g = next((g for g in gold if g["article"] == c.article and g["surface"] in texts[c.article][max(0, c.start - 5): c.end + 5]), None)
+        if g is None or g["kind"] not in ("annual", "total", "demand"):
+            out.append((c.article, c.surface, c.kind, g["kind"] if g else "no gold", c.cues[-90:]))
+    return out
