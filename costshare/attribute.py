@@ -49,6 +49,8 @@ _NOT_BURDEN = re.compile(
 _INCREASE = re.compile(r"\b(?:increase\w*|rise|rises|rising|rose|raise\w*|hike\w*|up|grow\w*|growth|jump\w*|higher|boost\w*|more\s+than|more)\b"
                        r"|증가|인상|증액|늘어|늘린|늘려|늘었|늘고|오른|오르|올리|올려|올랐|상승|増|引き上げ|上げ|伸び|上回", re.I)
 _DECREASE = re.compile(r"\b(?:cut\w*|decrease\w*|reduc\w*|fall|falls|fell|drop\w*|lower\w*|down|less\s+than|less)\b|감소|삭감|감액|줄어|줄인|줄였|削減|減|下回|引き下げ", re.I)
+_SHARE_FROM_TO = re.compile(r"\b(?:from|to)\s+(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I)
+_SHARE_TO = re.compile(r"\s*(?:to|から)\s*(?:about\s+|around\s+|約)?\d+(?:\.\d+)?\s?(?:%|percent)|\s*から約?\d+(?:\.\d+)?%|\s*에서\s*\d+(?:\.\d+)?%", re.I)
 _CHANGE_BY = re.compile(r"\bby\s+(?:at\s+least\s+|about\s+|around\s+|some\s+|nearly\s+|more\s+than\s+|up\s+to\s+)?$", re.I)
 _TROOP_NOUN = re.compile(r"troops|soldiers|personnel|service|Marine|sailors|airmen|forces|servicemen|명", re.I)
 _TROOP_MOVE = re.compile(r"\b(?:relocat\w*|mov(?:e|ing)\w*|transfer\w*|withdraw\w*|redeploy\w*|cut\w*|reduc\w*)\b", re.I)
@@ -256,6 +258,8 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
             return "other", f"kind: troops being {m.group(0)!r}, not the force level"
         return "troops", "kind: US personnel stationed"
     if c.unit in ("percent", "percentage points"):
+        if _SHARE_FROM_TO.search(ctx.text[max(0, c._nstart - 20): c._nstart]) or _SHARE_TO.match(ctx.text[c._nend: c._nend + 20]):
+            return "other", "kind: a share, before and after ('from ... to ...')"
         window = ctx.text[max(0, c._nstart - 40): c._nend + 40]
         m = _INCREASE.search(window) or _DECREASE.search(window)
         if not m and _CHANGE_BY.search(ctx.text[max(0, c._nstart - 30): c._nstart]):
@@ -414,7 +418,7 @@ def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | 
 
 _OWN_AFTER = re.compile(r"\s*(?:\(\s*|,\s*)?(?:in|for|during|of)?\s*$", re.I)
 _OWN_BEFORE_CJK = re.compile(
-    r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は|:|,)?\s*$"
+    r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は|:|,|at|was|is|stood\s+at|came\s+to)?\s*$"
     r"|^'?s?\s*(?:share|contribution|budget|payment|burden|amount|figure|total|spending|outlay|bill)\s+(?:of|was|is|stood\s+at|at|came\s+to)\s*$", re.I)
 _PRESENT_PAY = re.compile(r"\b(?:pays|is\s+paying|spends|covers|shoulders|contributes|bears|provides)\b|負担している|負担する|부담하고|부담한다|내고\s*있", re.I)
 
@@ -532,11 +536,15 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         if c.kind == "demand" and t.relative is not None and not own:
             # "a memoir published last year" dates the book, not the demand
             return "", f"period: {t.text!r} does not date the demand", "low"
+        if c.kind == "demand" and not own and not t.is_span and t.first is not None:
+            # "in 2019 Washington asked for $5 billion": asked in 2019, for the next agreement
+            return _demand_period(ctx, c, asked_in=t.first)
         if t.is_span:
             if c.kind == "demand" and not own:
                 return "", f"period: {t.text!r} is not the demand's own year", "low"
             return _fmt(country, t.first, t.last), f"period: {t.text!r}", "high" if own or distance <= 40 else "medium"
-        if deal is not None and c.kind in ("annual", "total") and not own and t.relative is None:
+        starts_deal = re.search(r"\b(?:from|starting(?:\s+in)?|beginning(?:\s+in)?)\s+$", ctx.text[max(0, t.start - 16): t.start], re.I)
+        if deal is not None and c.kind in ("annual", "total") and not own and t.relative is None and (distance > 30 or starts_deal):
             # "a new five-year deal from 2022 ... 211 billion yen a year": the deal's span
             return deal.period, f"period: the {deal.surface!r} deal in the sentence ({deal.period})", "high"
         through = _THROUGH_BEFORE.search(ctx.text[max(0, t.start - 25): t.start])
@@ -610,42 +618,69 @@ _NEGOTIATION = re.compile(r"\b(?:negotiat\w*|talks|new\s+(?:deal|agreement|pact|
 _HINDSIGHT = re.compile(r"\b(?:memoir|book|revealed|recalled|wrote|had\s+(?:demanded|asked|sought))\b|回顧録|회고록", re.I)
 
 
-def _demand_period(ctx: _Context, c: Claim) -> tuple[str, str, str]:
-    """A demand speaks of the agreement being negotiated: its first year (and after). Stated only
-    when the article is about those talks; a demand told in hindsight (a memoir) stays undated."""
+def _demand_period(ctx: _Context, c: Claim, asked_in: int | None = None) -> tuple[str, str, str]:
+    """A demand speaks of the agreement being negotiated when it was made: that agreement's first
+    year. ``asked_in`` is a year the sentence dates the demand by ("in 2019, Trump asked"); else the
+    publication date. A demand told in hindsight (a memoir) with no year stays undated."""
     published = ctx.article.published
     sentence = ctx.sentence(c)
-    if published is None or not c.country or _HINDSIGHT.search(sentence):
+    if not c.country or (asked_in is None and (published is None or _HINDSIGHT.search(sentence))):
         return "", "period: no year stated for the demand", "low"
-    if not (_NEGOTIATION.search(sentence) or _NEGOTIATION.search(ctx.text[:600])):
-        return "", "period: no year stated for the demand", "low"
-    deals = [t for t in _article_spans(ctx) if t.first >= current_year(c.country, published)]
-    if deals:
-        t = min(deals, key=lambda t: t.first)
-        return format_period(c.country, t.first), f"period: first year of {t.text!r}, the deal under negotiation", "medium"
-    nxt = next_agreement_start(ctx.agreements, c.country, published)
+    import datetime as dt
+
+    day = dt.date(asked_in, 7, 1) if asked_in is not None else published
+    if asked_in is None:
+        deals = [t for t in _article_spans(ctx) if t.first >= current_year(c.country, published)]
+        if deals and (_NEGOTIATION.search(sentence) or _NEGOTIATION.search(ctx.text[:600])):
+            t = min(deals, key=lambda t: t.first)
+            return format_period(c.country, t.first), f"period: first year of {t.text!r}, the deal under negotiation", "medium"
+    nxt = next_agreement_start(ctx.agreements, c.country, day)
     if nxt is not None:
-        return format_period(c.country, nxt), "period: first year of the agreement under negotiation (agreements record)", "medium"
+        when = f"in {asked_in}" if asked_in is not None else f"on {published.isoformat()}"
+        return format_period(c.country, nxt), f"period: first year of the agreement under negotiation {when} (agreements record)", "medium"
     return "", "period: no year stated for the demand", "low"
 
 
+def agreement_in_view(agreements: list[Mapping], country: str, day) -> int | None:
+    """The first year of the agreement a story of that day is about: one agreed or signed in the
+    half year before it, else the next one to be negotiated."""
+    import datetime as dt
+
+    recent = None
+    for a in agreements:
+        if a.get("country") != country:
+            continue
+        start = _as_date(a.get("term_start"))
+        dates = [d for d in (_as_date(a.get("date_agreed")), _as_date(a.get("date_signed"))) if d is not None]
+        if start is None or not dates:
+            continue
+        if any(day - dt.timedelta(days=200) <= d <= day for d in dates) and (recent is None or start > recent):
+            recent = start
+    if recent is not None:
+        return fiscal_year_of(recent) if country == JAPAN else recent.year
+    return next_agreement_start(agreements, country, day)
+
+
 def next_agreement_start(agreements: list[Mapping], country: str, day) -> int | None:
-    """First (fiscal) year after the agreement in force on a day: what talks on that day are about."""
+    """First (fiscal) year after the latest agreement already settled (agreed or signed) before a
+    day: what talks on that day are about."""
     import datetime as dt
 
     best = None
     for a in agreements:
-        if a.get("country") != country or not a.get("term_start") or not a.get("term_end"):
+        if a.get("country") != country:
             continue
-        start, end = _as_date(a["term_start"]), _as_date(a["term_end"])
+        start, end = _as_date(a.get("term_start")), _as_date(a.get("term_end"))
         if start is None or end is None:
             continue
-        if start <= day <= end + dt.timedelta(days=400):
-            nxt = end + dt.timedelta(days=1)
-            y = fiscal_year_of(nxt) if country == JAPAN else nxt.year
-            if nxt > day - dt.timedelta(days=400) and (best is None or y > best):
-                best = y
-    return best
+        dates = [d for d in (_as_date(a.get("date_agreed")), _as_date(a.get("date_signed"))) if d is not None]
+        settled = min(dates) if dates else start - dt.timedelta(days=180)
+        if settled < day and (best is None or start > best[0]):
+            best = (start, end)
+    if best is None:
+        return None
+    nxt = best[1] + dt.timedelta(days=1)
+    return fiscal_year_of(nxt) if country == JAPAN else nxt.year
 
 
 def _as_date(value):
@@ -676,7 +711,7 @@ def _governing_span(ctx: _Context, c: Claim) -> TimeExpr | None:
 _GENERIC_TERM = re.compile(
     r"\b(?:mostly|customary|customarily|typically|usually|normally|generally|traditionally|previous\s+agreements|past\s+agreements|"
     r"each\s+(?:deal|agreement)|most\s+(?:deals|agreements))\b|通常|慣例|従来|통상|관례|그동안", re.I)
-_NAMED_AGREEMENT = re.compile(r"^\s*(?:-?\s*(?:SMA|agreement|deal|pact|accord|special\s+measures\s+agreement)|年|년)", re.I)
+_NAMED_AGREEMENT = re.compile(r"\s*(?:-?\s*(?:SMA|agreement|deal|pact|accord|special\s+measures\s+agreement)|年|년)", re.I)
 
 
 def _named_year(ctx: _Context, c: Claim, raw: str, at: int) -> tuple[int, str] | None:
@@ -708,13 +743,37 @@ def _article_agreement(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tu
     return None
 
 
-def _agreement_starting(agreements: list[Mapping], country: str, year: int, years: int) -> tuple[int, int] | None:
-    """The recorded agreement of that length signed or starting in that year: (first, last) year."""
+_CURRENT_DEAL = re.compile(r"\b(?:current|existing|present|expiring)\b[^.,;]{0,25}$|現行|현행|現在の", re.I)
+
+
+def _agreement_on(agreements: list[Mapping], country: str, day) -> tuple[int, int] | None:
+    """(first, last) year of the agreement whose term contains a day."""
     for a in agreements:
-        if a.get("country") != country or not a.get("years") or a.get("years") != a.get("years"):
+        if a.get("country") != country:
+            continue
+        start, end = _as_date(a.get("term_start")), _as_date(a.get("term_end"))
+        if start is not None and end is not None and start <= day <= end:
+            if country == JAPAN:
+                return fiscal_year_of(start), fiscal_year_of(end)
+            return start.year, end.year
+    return None
+
+
+def _agreement_starting(agreements: list[Mapping], country: str, year: int, years: int) -> tuple[int, int] | None:
+    """The recorded agreement of that length (any length for 0) signed or starting in that year:
+    (first, last) year."""
+    for a in agreements:
+        n = a.get("years")
+        if a.get("country") != country or n is None or n != n or str(n) == "<NA>":
             continue
         start = _as_date(a.get("term_start"))
-        if start is None or int(a["years"]) != years:
+        if start is None or (years and int(n) != years):
+            continue
+        if years == 0:
+            end = _as_date(a.get("term_end"))
+            first = fiscal_year_of(start) if country == JAPAN else start.year
+            if first in (year, year + 1) and end is not None:
+                return first, (fiscal_year_of(end) if country == JAPAN else end.year)
             continue
         first = fiscal_year_of(start) if country == JAPAN else start.year
         if first in (year, year + 1):
@@ -744,10 +803,21 @@ def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Ma
         return "", "period: no publication date or country"
     if ordinal:
         return "", f"period: {ordinal.group(0)!r} (no agreements record to date it)"
+    if _CURRENT_DEAL.search(raw[max(0, at - 35): at]) and not re.search(r"\bextend\w*|\bextension|延長|연장", raw, re.I):
+        # "the final-year contribution under the current six-year deal": the agreement in force
+        now = _agreement_on(agreements, c.country, published)
+        if now is not None:
+            return _fmt(c.country, now[0], now[1]), "period: the agreement in force at publication (agreements record)"
     span = next((t for t in ctx.times_by_sent.get(c._sent, ()) if t.is_span and t.anchor != "historical" and not t.comparison), None)
     if span is not None and span.last - span.first + 1 == years:
         return _fmt(c.country, span.first, span.last), f"period: {span.text!r}"
     named = _named_year(ctx, c, raw, at)
+    if named is not None and re.search(r"\bextension\s+of\s+(?:the\s+)?$", ctx.text[max(0, ctx.sentences[c._sent].start): ctx.text.find(named[1], ctx.sentences[c._sent].start)][-25:], re.I):
+        # "one-year extension of the 2016 agreement": the year after that agreement ends
+        rec = _agreement_starting(agreements, c.country, named[0], 0)
+        if rec is not None:
+            return _fmt(c.country, rec[1] + 1, rec[1] + years), f"period: extension of the {named[1]} agreement (agreements record)"
+        named = None
     if named is not None:
         y, cue = named
         rec = _agreement_starting(agreements, c.country, y, years)
@@ -773,9 +843,10 @@ def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Ma
     if _PAST_DEAL.search(raw):
         return "", f"period: {_PAST_DEAL.search(raw).group(0)!r}: an earlier deal, not dated"
     if _NEW_DEAL.search(raw) or re.search(r"\b(?:agree\w*|deal|pact|accord)\b(?![^.]{0,40}\b(?:previous|last|earlier|old)\b)", raw, re.I) and not re.search(r"\b(?:was|were|had been|previous|earlier|last)\b", raw, re.I):
-        if c.country == JAPAN:
+        start = agreement_in_view(agreements, c.country, published)
+        if start is None and c.country == JAPAN:
             start = published.year if published.month <= 3 else fiscal_year_of(published) + 1
-        else:
+        elif start is None:
             start = published.year + 1 if published.month >= 10 else published.year
         return _fmt(c.country, start, start + years - 1), f"period: a new deal from the next {('fiscal ' if c.country == JAPAN else '')}year after {published.isoformat()}"
     return "", "period: no cue"

@@ -117,8 +117,12 @@ _SPAN_PATTERNS = [
 _SHORT_FY = re.compile(r"(?<![\d.,])(?P<yy>\d{2})\s*年度")
 _COMPARISON_BEFORE = re.compile(r"(?:\b(?:from|than|compared\s+(?:with|to)|versus|vs\.?)\s+(?:the\s+same\s+period\s+(?:of\s+)?)?)$", re.I)
 _COMPARISON_BEFORE_RELATIVE = re.compile(r"\b(?:over|on)\s+$", re.I)
-_COMPARISON_AFTER = re.compile(r"^(?:比|度比|対比|\s*대비|\s*比|より|보다|에\s*비해|から(?!\s*\d+\s*年間))")
-_ERA = re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<n>元|\d{1,2}|[一二三四五六七八九十]{1,3})\s*年(?P<fy>度)?")
+_COMPARISON_AFTER = re.compile(r"^(?:比|度比|対比|\s*대비|\s*比|より|보다|에\s*비해|から(?!\s*\d+\s*年間))"
+                               r"|^\s*(?:의\s*)?(?:수준|분담금|예산|水準|予算|実績)?\s*\([^)]{0,20}\)\s*(?:보다|より|比|대비|에\s*비해)")
+_ERA = re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<n>元|\d{1,2}|[一二三四五六七八九十]{1,3})\s*年(?P<fy>度)?"
+                  r"|\b(?P<era_en>Reiwa|Heisei|Showa)\s+(?P<n_en>\d{1,2})\b")
+_ERA_SPAN = re.compile(r"(?P<era>令和|平成|Reiwa|Heisei)\s*(?P<a>\d{1,2})\s*(?:年度?)?\s*(?:to|through|-|～|〜|~|から)\s*(?:(?:令和|平成|Reiwa|Heisei)\s*)?(?P<b>\d{1,2})\s*(?:年度?)?", re.I)
+_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "reiwa": 2018, "heisei": 1988, "showa": 1925}
 _SINGLE = re.compile(
     rf"(?P<fy>\b(?:J?FY|fiscal\s+(?:year\s+)?)\s?'?)?(?<![\d,.$¥₩])(?P<y>{_Y})(?![\d,.]\d)(?:\s*(?P<fy2>年度|년도|회계연도)|\s*(?:年|년)(?!\s*(?:間|간)))?"
     r"|\b(?:J?FY\s?'?)(?P<y3>\d\d)\b", re.I)
@@ -213,8 +217,17 @@ def find_times(text: str, taken: list[tuple[int, int]] = ()) -> list[TimeExpr]:
             fiscal = bool(m.groupdict().get("fy") or m.groupdict().get("fy2"))
             add(TimeExpr(m.start(), m.end(), m.group(0), years[0], years[1], fiscal=fiscal, span=True,
                          anchor="historical" if kind == "decade" else ""))
+    for m in _ERA_SPAN.finditer(text):
+        base = _ERA_BASE[m.group("era").lower() if m.group("era").isascii() else m.group("era")]
+        a, b = base + int(m.group("a")), base + int(m.group("b"))
+        if a < b <= a + 10 and free(m.start(), m.end()):
+            add(TimeExpr(m.start(), m.end(), m.group(0), a, b, fiscal=True, span=True))
     for m in _ERA.finditer(text):
         if free(m.start(), m.end()):
+            if m.group("era_en"):
+                y = _ERA_BASE[m.group("era_en").lower()] + int(m.group("n_en"))
+                add(TimeExpr(m.start(), m.end(), m.group(0), y, y, fiscal=True))
+                continue
             y = _era_year(m)
             add(TimeExpr(m.start(), m.end(), m.group(0), y, y, fiscal=bool(m.group("fy"))))
     for m in _SHORT_FY.finditer(text):
