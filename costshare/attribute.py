@@ -129,8 +129,9 @@ class _Context:
         """Where the claim and its restatements end: "211 billion yen ($1.85 billion) a year"."""
         return max([c._nend] + [r._nend for r in self.restated_by.get(c.id, ())])
 
-    def amounts(self, sent: int) -> list[Claim]:
-        return [o for o in self.by_sent.get(sent, ()) if o.unit in MONEY_UNITS and not o.restates]
+    def amounts(self, sent: int, percent: bool = False) -> list[Claim]:
+        units = MONEY_UNITS + (("percent", "percentage points") if percent else ())
+        return [o for o in self.by_sent.get(sent, ()) if o.unit in units and not o.restates]
 
     def clause(self, c: Claim) -> tuple[str, str]:
         """The text that governs an amount: from the previous amount (or the sentence start) to it,
@@ -385,13 +386,33 @@ _TOTAL_OF_ALL = re.compile(r"\b(?:includ\w*|covering|covers|such as|including|am
 
 def _changed_amount(ctx: _Context, c: Claim) -> Claim | None:
     """The amount a stated change describes: "1.52 trillion won in 2026, up 8.3% from ...": the
-    money claim before it in its sentence that is not the base ("から", "from")."""
+    money claim before it in its sentence that is not the base ("から", "from"); else the one it
+    rises to ("rises 13.9% to 1.1833 trillion won", "8.3% 늘어난 1조5192억원"); else the last
+    payment of the sentence before."""
     text = ctx.text
+
+    def usable(m: Claim) -> bool:
+        return (m.unit in MONEY_UNITS and not m.restates and bool(m.period) and m.country == c.country
+                and m.kind in ("annual", "total"))
+
     for m in reversed([m for m in ctx.by_sent.get(c._sent, ()) if m._nend <= c._nstart]):
-        if m.unit in MONEY_UNITS and not m.restates and m.period and m.country == c.country and m.kind in ("annual", "total"):
+        if usable(m):
             if re.match(r"\s*\)?\s*(?:から|より|보다|에서|대비)", text[m._nend: m._nend + 5]):
                 continue
             return m
+    for m in [m for m in ctx.by_sent.get(c._sent, ()) if m._nstart >= c._nend]:
+        if usable(m) and not re.search(r"\bfrom\s+(?:\S+\s+){0,3}$", text[max(0, m._nstart - 30): m._nstart], re.I):
+            return m
+    return None
+
+
+def _changed_amount_before(ctx: _Context, c: Claim) -> Claim | None:
+    """The last payment of the sentence before ("Korea will pay 1.18 trillion won. That is 13.9% more.")."""
+    if c._sent > 0:
+        prev = [m for m in ctx.by_sent.get(c._sent - 1, ()) if m.unit in MONEY_UNITS and not m.restates
+                and m.period and m.country == c.country and m.kind in ("annual", "total")]
+        if prev:
+            return prev[-1]
     return None
 
 
@@ -418,7 +439,7 @@ def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | 
 
 _OWN_AFTER = re.compile(r"\s*(?:\(\s*|,\s*)?(?:in|for|during|of)?\s*$", re.I)
 _OWN_BEFORE_CJK = re.compile(
-    r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は|:|,|at|was|is|stood\s+at|came\s+to)?\s*$"
+    r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は|:|,|at|was|is|stood\s+at|came\s+to|수준\s*\(|水準\s*\(|level\s*\()?\s*$"
     r"|^'?s?\s*(?:share|contribution|budget|payment|burden|amount|figure|total|spending|outlay|bill)\s+(?:of|was|is|stood\s+at|at|came\s+to)\s*$", re.I)
 _PRESENT_PAY = re.compile(r"\b(?:pays|is\s+paying|spends|covers|shoulders|contributes|bears|provides)\b|負担している|負担する|부담하고|부담한다|내고\s*있", re.I)
 
@@ -427,11 +448,11 @@ def _sentence_times(ctx: _Context, c: Claim) -> list[TimeExpr]:
     return ctx.times_by_sent.get(c._sent, [])
 
 
-def _owner(ctx: _Context, t: TimeExpr, sent: int) -> Claim | None:
+def _owner(ctx: _Context, t: TimeExpr, sent: int, percent: bool = False) -> Claim | None:
     """The amount a time expression belongs to, when it stands right beside one: "1.04 trillion
     won in 2020", "2020年度の予算は2,017億円", "2020년 1조389억원"."""
     best = None
-    for o in ctx.amounts(sent):
+    for o in ctx.amounts(sent, percent):
         tail = ctx.tail(o)
         if t.start >= tail and t.start - tail <= 16 and _OWN_AFTER.match(ctx.text[tail: t.start]) is not None:
             return o
@@ -448,14 +469,15 @@ def _governing_time(ctx: _Context, c: Claim) -> tuple[TimeExpr, int, bool] | Non
     if not times:
         return None
     tail = ctx.tail(c)
-    owned = {id(t): _owner(ctx, t, c._sent) for t in times}
+    pct = c.unit in ("percent", "percentage points")
+    owned = {id(t): _owner(ctx, t, c._sent, pct) for t in times}
     own = [t for t in times if owned[id(t)] is c and not (t.comparison and _COMPARISON_MARK.match(ctx.text, t.end))]
     # "from last year's 193 billion yen" dates the base it stands beside, nothing else
     times = [t for t in times if not t.comparison]
     if own:
         t = min(own, key=lambda t: abs(t.start - tail) if t.start >= tail else abs(c._nstart - t.end))
         return t, 0, True
-    others = [o for o in ctx.amounts(c._sent) if o is not c]
+    others = [o for o in ctx.amounts(c._sent, pct) if o is not c]
     best = None
     for t in times:
         if owned[id(t)] is not None:
@@ -525,6 +547,13 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
                 if ctx.article.published:
                     y = current_year(country, ctx.article.published)
                     return _fmt(country, y), f"period: now, against {base.text!r}", "low"
+        near = _governing_time(ctx, c)
+        gap = "" if near is None else (ctx.text[near[0].end: c._nstart] if near[0].end <= c._nstart else ctx.text[ctx.tail(c): near[0].start])
+        if near is not None and near[1] <= 12 and not near[0].is_span and not re.search(r"[,、;，]", gap):
+            # "2002년 제5차 협정(25.7%)": a year right beside the percentage is its own
+            r = _resolved(ctx, c, near[0])
+            if r is not None and r.first is not None:
+                return _fmt(country, r.first), f"period: {near[0].text!r}", "high"
         new = _changed_amount(ctx, c)
         if new is not None:
             return new.period, f"period: that of {new.surface!r}, the amount it changes", new.confidence or "medium"
@@ -534,8 +563,11 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     if governing is not None:
         t, distance, own = governing
         if c.kind == "demand" and t.relative is not None and not own:
-            # "a memoir published last year" dates the book, not the demand
-            return "", f"period: {t.text!r} does not date the demand", "low"
+            r = _resolved(ctx, c, t)
+            if _HINDSIGHT.search(ctx.sentence(c)) or r is None or r.first is None:
+                # "a memoir published last year" dates the book, not the demand
+                return "", f"period: {t.text!r} does not date the demand", "low"
+            return _demand_period(ctx, c, asked_in=r.first)
         if c.kind == "demand" and not own and not t.is_span and t.first is not None:
             # "in 2019 Washington asked for $5 billion": asked in 2019, for the next agreement
             return _demand_period(ctx, c, asked_in=t.first)
@@ -558,9 +590,6 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         r = _resolved(ctx, c, t)
         if r is None:
             return "", "period: relative year but no publication date", "low"
-        if c.kind == "increase_pct" and t.relative is not None and t.relative < 0 and t.anchor == "publication" and published:
-            # "a 1.2% increase from last year's share": the change is to the year of publication
-            return _fmt(country, published.year), f"period: change to the year of publication ({published.isoformat()})", "medium"
         confidence = "high" if own or distance <= 30 else "medium"
         if t.relative is not None and country == JAPAN and not t.fiscal and published and published.month <= 3:
             confidence = "medium"  # "this year" in January: the budget being decided, or the year being paid
@@ -568,6 +597,10 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         return _fmt(country, r.first), f"period: {t.text!r}{how}", confidence
     if c.kind == "demand":
         return _demand_period(ctx, c)
+    if c.kind == "increase_pct":
+        prev = _changed_amount_before(ctx, c)
+        if prev is not None:
+            return prev.period, f"period: that of {prev.surface!r} in the sentence before", "medium"
     per_year = _nearest(_PER_YEAR_WORDS, ctx, c)
     if per_year and c.kind == "annual":
         # "1,055.1 billion yen in fiscal 2022-2026, or about 211 billion yen a year": the average over that span
@@ -615,7 +648,7 @@ def _article_spans(ctx: _Context) -> list[TimeExpr]:
 
 
 _NEGOTIATION = re.compile(r"\b(?:negotiat\w*|talks|new\s+(?:deal|agreement|pact|SMA)|next\s+(?:deal|agreement|SMA)|upcoming|renewal)\b|交渉|協議|次期|新協定|협상|협의|차기", re.I)
-_HINDSIGHT = re.compile(r"\b(?:memoir|book|revealed|recalled|wrote|had\s+(?:demanded|asked|sought))\b|回顧録|회고록", re.I)
+_HINDSIGHT = re.compile(r"\b(?:memoir|book|revealed|recalled|wrote|had\s+(?:demanded|asked|sought)|first\s+term|previous\s+administration)\b|回顧録|회고록|前政権", re.I)
 
 
 def _demand_period(ctx: _Context, c: Claim, asked_in: int | None = None) -> tuple[str, str, str]:

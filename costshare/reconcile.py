@@ -273,7 +273,10 @@ def _digit_slip(claimed: Decimal, true: Decimal) -> str:
 
 
 def _printed(c) -> Decimal:
-    """The number as printed, before its scale word (2017 of '2017 billion yen')."""
+    """The number as printed, before its scale word (2017 of '2017 billion yen'). An amount written
+    with native units ("1조389억원", "2,017億円") is read in billions, as the records are."""
+    if re.search(r"[조억만천兆億万千]", c.surface):
+        return (Decimal(c.value) / Decimal(10) ** 9).normalize()
     m = re.search(r"\d[\d,]*(?:\.\d+)?", c.surface)
     return Decimal(m.group(0).replace(",", "")) if m else c.value
 

@@ -270,7 +270,7 @@ def find_times(text: str, taken: list[tuple[int, int]] = ()) -> list[TimeExpr]:
 
 def _mark_comparison(text: str, t: TimeExpr) -> TimeExpr:
     before = text[max(0, t.start - 30): t.start]
-    after = text[t.end: t.end + 8]
+    after = text[t.end: t.end + 40]
     if t.is_span and not t.comparison:
         return t  # "from 2014 to 2018" is a span, not a base
     if (_COMPARISON_BEFORE.search(before) and (t.relative is not None or re.search(r"\b(?:up|down|rise|rose|increase|decrease|fell|grew|jump|%|percent)", text[max(0, t.start - 60): t.start], re.I))) \
