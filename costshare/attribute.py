@@ -242,7 +242,8 @@ _DEMAND_AFTER = re.compile(
     r"^[^.。、,]{0,15}?(?:を|へ|に|을|를|으로|로|の)[^.。、,]{0,12}?(?:要求|求め|要請|요구|요청|청구)", re.I)
 _US_SUBJECT = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|United\s+States|American\s+(?:side|negotiators?|officials?)|Pentagon|Bolton|Esper|Pompeo)\b|米国|米側|トランプ|미국|미\s?측|트럼프", re.I)
 _US_POSSESSIVE = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|America|the\s+Pentagon)(?:'s|’s)\s+(?:\w+\s+){0,2}$|트럼프(?:의|가)\s*$|トランプ(?:氏)?の\s*$", re.I)
-_BURDEN_NOUN = re.compile(r"\b(?:host[- ]nation\s+support|cost[- ]sharing|special\s+measures\s+agreement|SMA|burden[- ]sharing|sympathy\s+budget|omoiyari)\b|분담금|방위비|思いやり予算|駐留経費|同盟強靱化", re.I)
+_BURDEN_NOUN = re.compile(r"\b(?:host[- ]nation\s+support|cost[- ]sharing|special\s+measures\s+agreement|SMA|burden[- ]sharing|sympathy\s+budget|omoiyari|"
+                          r"(?:troop|defen[cs]e|stationing|basing)\s+costs?|cost\s+of\s+(?:keeping|stationing|hosting|maintaining)|share\s+(?:the|of\s+the)\s+(?:bill|cost))\b|분담금|방위비|思いやり予算|駐留経費|同盟強靱化", re.I)
 _HOST_OFFER = re.compile(r"\b(?:offer\w*|counter-?offer\w*|propos\w*)\b|提示|제시|제안", re.I)
 
 
