@@ -176,3 +176,55 @@ def test_review_correct_multi_year_totals_and_lists_give_no_finding(tmp_path):
         "verb.txt": ("2022-05-10", "Yoon Suk Yeol, who in 2022 won the presidency, backs the SMA with South Korea's 1.247 trillion won this year."),
     })
     assert [(f.check, f.message) for f in result.findings] == []
+
+
+# --- articles nobody tuned for --------------------------------------------------------------------
+
+
+def test_undated_article_does_not_stop_the_cross_source_check(tmp_path):
+    # one article has no date and no date in its text: it was a TypeError in the cross-source check
+    (tmp_path / "undated.txt").write_text("Japan paid $1.8 billion in fiscal 2020 for US troops.", encoding="utf-8")
+    (tmp_path / "dated.txt").write_text("Japan paid 199.3 billion yen in fiscal 2020.", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Japan paid 197 billion yen in fiscal 2020.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(
+        MANIFEST + "undated.txt,,Test,T,en\ndated.txt,2021-01-05,Test,T,en\nother.txt,2021-02-05,Test,T,en\n",
+        encoding="utf-8")
+    result = pipeline.run(tmp_path)
+    assert {a.id for a in result.articles} == {"undated.txt", "dated.txt", "other.txt"}
+    (spread,) = [f for f in result.findings if f.check == "cross_source"]
+    assert "undated" not in spread.claims
+
+
+def test_uncertain_period_is_listed_not_checked_never_a_false_alarm(tmp_path):
+    # "2017 billion yen" with nothing but the publication date to date it: not an error, a note
+    result = corpus(tmp_path, {"a.txt": ("2021-01-31", "Japan will pay 2017 billion yen.")})
+    assert [f for f in result.findings if f.check == "magnitude"] == []
+    (row,) = result.unchecked
+    assert row["surface"] == "2017 billion yen" and row["reason"].startswith("period unclear")
+
+
+def test_amount_in_another_scope_is_not_a_misprint(tmp_path):
+    # FY2022's SMA items alone are not the HNS total: a claim matching another scope of its year is right
+    result = corpus(tmp_path, {"a.txt": ("2022-06-01", "Japan's host-nation support totalled 205.6 billion yen in fiscal 2022.")})
+    assert [f for f in result.findings if f.check == "magnitude" and f.severity != "info"] == []
+
+
+def test_conversion_of_a_misprinted_amount_is_traced_back_to_it(tmp_path):
+    result = corpus(tmp_path, {"a.txt": ("2019-02-10", "South Korea agreed to pay 10,389 billion won ($9.24 billion) in 2019.")})
+    (mag,) = [f for f in result.findings if f.check == "magnitude"]
+    (pair,) = [f for f in result.findings if f.check == "currency_pair"]
+    assert mag.severity == "error" and mag.mechanism in ("power_of_ten", "dropped_decimal")
+    assert pair.severity == "error" and pair.mechanism == "misprinted_conversion" and "as printed" in pair.message
+
+
+def test_korean_eok_rendered_as_billion_is_named(tmp_path):
+    (tmp_path / "a.txt").write_text("South Korea will pay 10,389 billion won in 2019.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(MANIFEST + "a.txt,2019-02-10,Test,T,ko\n", encoding="utf-8")
+    (f,) = [f for f in pipeline.run(tmp_path).findings if f.check == "magnitude"]
+    assert f.mechanism == "native_unit_rendering" and "억" in f.message
+
+
+def test_every_finding_names_its_mechanism(seeds):
+    from costshare.reconcile import MECHANISMS
+
+    assert seeds.findings and all(f.mechanism in MECHANISMS for f in seeds.findings)
