@@ -270,11 +270,18 @@ def burden_chart(series: pd.DataFrame, params, claims: pd.DataFrame | None = Non
             + " A line joins only values on its one basis; hollow markers are other bases or"
             " derived values."
         )
-        apart = shown["drawn"].isin(["other basis", "derived"]) | shown["weak_only"]
+        # the legend's size is known before drawing: lines, kinds drawn apart, rings, claims
+        in_view = shown[shown["country"].isin(countries)]
+        entries = (len(countries)
+                   + in_view.loc[in_view["drawn"].isin(["other basis", "derived"]), "basis_kind"].nunique()
+                   + int(in_view["weak_only"].any()))
+        if claims is not None and not claims.empty:
+            entries += int((claims["severity"] == "").any()) + claims.loc[
+                claims["severity"] != "", "severity"].nunique()
         frame = _Frame(S.burden_finding(shown, params), subtitle,
                        _sources(params, "claims: the articles in seeds/"),
                        _gap_notes(shown, countries), legend=True,
-                       legend_rows=3 if apart.any() else 1)
+                       legend_rows=min(3, math.ceil(entries / 4)) if entries > 5 else 1)
         main_h, strip_h = 2.55, (0.16 + 0.2 * len(countries)) if agreements is not None else 0.0
         fig = frame.figure(main_h + (0.2 + strip_h if strip_h else 0) + 0.22)
         ax = frame.axes(fig, 0, main_h)
@@ -692,9 +699,10 @@ def per_member_chart(table: pd.DataFrame, params) -> Figure:
         scale, _ = S.unit_scale(params.currency, per_member=True)
         shown = table[(table["year"] >= params.start_year) & (table["year"] <= params.end_year)]
         subtitle = (f"Annual payment divided by the US military personnel stationed in the "
-                    f"country, {S.value_label(params, per_member=True)}. Troop count of the same "
-                    f"year, or the nearest one within {S.TROOPS_WINDOW} years; years without "
-                    "one are left out. "
+                    f"country, {S.value_label(params, per_member=True)}. Official troop count "
+                    f"(one basis) of the same year, or the nearest one within "
+                    f"{S.TROOPS_WINDOW} years; years without one, and payments drawn apart from "
+                    "the burden lines, are left out. "
                     + " ".join(f"{S.SHORT_NAME[c]}: {S.SCOPE[c]}." for c in countries))
         counts = []
         for c in countries:

@@ -1026,8 +1026,10 @@ def captions(kind: str, params, **tables) -> str:
     if kind == "per_member":
         t = tables["per_member"]
         return (f"**Chart 4. {per_member_finding(t, params)}.** Annual payment per US service "
-                f"member stationed in the country, {value_label(params, per_member=True)}; troop "
-                f"count of the same year or the nearest within {TROOPS_WINDOW} years.")
+                f"member stationed in the country, {value_label(params, per_member=True)}; "
+                f"{TROOPS_BASIS} troop count (headline figures, one basis for every year) of the "
+                f"same year or the nearest within {TROOPS_WINDOW} years; only payments on each "
+                "line's basis are divided.")
     raise ValueError(f"unknown chart {kind!r}")
 
 
