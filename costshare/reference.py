@@ -1,8 +1,10 @@
 """Reference records: the curated series in data/reference/, validated when loaded.
 
 A number from data/reference/ is a *record* (a number from an article is a *claim*). Every record
-keeps its source URL, verified flag, file and row, so the briefing can cite it. Gaps stay records
-with no amount: a chart shows a gap instead of a number nobody published.
+keeps its source URL, verified flag, the basis of the figure (budget, draft budget, request,
+settled, ..., derived), the grade of its source, file and row, so the briefing can cite it and a
+chart can draw each line on one basis. Gaps stay records with no amount: a chart shows a gap
+instead of a number nobody published.
 
 Validation stops at the first bad cell and raises one ``ReferenceDataError`` line that names the
 file, the row (1-based, header not counted), the column and what to do. Nothing is cached: every

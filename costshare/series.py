@@ -5,6 +5,12 @@ unit, the exchange rate and the period it averages, the CPI factor, the record i
 URL. A year the records do not give is a row with ``value`` NaN and a ``note`` saying why, so a
 chart draws a gap instead of a line through a number nobody published.
 
+Which basis: a line joins values of one basis only (``reference.SERIES_BASIS``: Japan's budget,
+Korea's agreed amount). A year whose preferred record is on another basis (a settled outturn, a
+request, a draft budget) keeps its value but is marked ``drawn='other basis'``; a value computed
+from others is ``drawn='derived'``; a value that only weak sources give is ``weak_only``. Charts
+draw those apart and captions name them.
+
 Which Japanese scope: the whole host-nation-support budget (``HNS_total``: the SMA items plus the
 Facilities Improvement Program and worker welfare), not the SMA items alone. It is the figure the
 news quotes as "what Japan pays" and the only Japanese scope with a run of years; Korea has one
