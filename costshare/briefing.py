@@ -444,8 +444,13 @@ def sources_section(extraction, params) -> str:
         parts.append(_table(["file", "what", "producer", "compiled from", "accessed"], [
             [f'<span class="ids nowrap">{e(r.get("file", ""))}</span>', e(r.get("description", "")), e(r.get("producer", "")),
              e(r.get("compiled_from", "")), e(r.get("date_accessed", ""))] for r in provenance], cls="wide"))
-    parts.append("<p>Every record keeps the URL of the page it was read from. The sources of the "
-                 f"records about {e(' and '.join(params.countries))}, with what each one supports:</p>")
+    parts.append("<p>Every record keeps the URL of the page it was read from and a grade of that "
+                 "source: <em>primary</em> (a government document or release), <em>established</em> "
+                 "(wire services, national dailies), <em>secondary</em> (reposts, aggregators, party "
+                 "papers restating official figures), <em>weak</em> (blogs, unknown). Where several "
+                 "sources give one value, the strongest is preferred. The sources of the records "
+                 f"about {e(' and '.join(params.countries))}, with their grade and what each one "
+                 "supports:</p>")
     parts.append(_url_list(ref, params))
     return _section("sources", "Sources", "\n".join(parts))
 
@@ -462,30 +467,36 @@ def _url_list(ref, params) -> str:
     """Distinct source URLs in first-seen order (records by file and row, then agreements,
     troops, events), each with the records it supports."""
     supports: dict[str, list[str]] = {}
+    graded: dict[str, str] = {}
 
-    def add(urls: str, what: str) -> None:
-        for url in str(urls).split(" | "):
+    def add(urls: str, what: str, grades: str = "") -> None:
+        grade_list = [g.strip() for g in str(grades or "").split(" | ")]
+        for i, url in enumerate(str(urls).split(" | ")):
             url = url.strip()
             if url:
                 lst = supports.setdefault(url, [])
                 if what not in lst:
                     lst.append(what)
+                if i < len(grade_list) and grade_list[i]:
+                    graded.setdefault(url, grade_list[i])
 
     countries = set(params.countries)
     recs = ref.records[ref.records["country"].isin(countries)].sort_values(["file", "row"], kind="stable")
     for r in recs.itertuples(index=False):
-        add(r.source_url, f"{r.country} {r.period} ({r.scope}, {r.measure})")
+        add(r.source_url, f"{r.country} {r.period} ({r.scope}, {r.measure}, {r.basis_kind})", r.grade)
     for a in ref.agreements[ref.agreements["country"].isin(countries)].itertuples(index=False):
-        add(a.source_url, f"{a.country}: {a.agreement}")
+        add(a.source_url, f"{a.country}: {a.agreement}", getattr(a, "grade", ""))
     for t in ref.troops[ref.troops["country"].isin(countries)].itertuples(index=False):
-        add(t.source_url, f"US troops in {t.country} {t.year}")
+        add(t.source_url, f"US troops in {t.country} {t.year} ({t.basis})", getattr(t, "grade", ""))
     for ev in ref.events[ref.events["country"].isin(countries)].itertuples(index=False):
-        add(ev.source_url, f"event {ev.date_text} ({ev.country})")
+        add(ev.source_url, f"event {ev.date_text} ({ev.country})", getattr(ev, "grade", ""))
     items = []
     for url, what in supports.items():
         shown = "; ".join(what[:6]) + (f"; and {len(what) - 6} more" if len(what) > 6 else "")
         href = url if url.startswith(("http://", "https://")) else "#"
-        items.append(f'<li><a href="{e(href)}" rel="noopener noreferrer">{e(url)}</a>'
+        grade = graded.get(url, "not graded")
+        items.append(f'<li><span class="grade grade-{e(grade.split()[0])}">{e(grade)}</span> '
+                     f'<a href="{e(href)}" rel="noopener noreferrer">{e(url)}</a>'
                      f' <span class="muted">— {e(shown)}</span></li>')
     return f'<ol class="urls">\n' + "\n".join(items) + "\n</ol>"
 
@@ -523,8 +534,13 @@ def methods_section(extraction, params) -> str:
          "(realignment, SACO, base-community measures) is not host-nation support. Korea's series "
          "is the SMA total. Each chart says which scope it shows."),
         ("Reference records", "Curated from public sources (data/reference/, one source URL per "
-         "value, a verified flag); where sources disagree one record is preferred and the reason "
-         "kept. Years without a published figure are gaps and stay gaps: no value is interpolated."),
+         "value, a verified flag, the basis of the figure and a grade of its source); where sources "
+         "disagree one record is preferred and the reason kept. A chart's line joins values of one "
+         "basis only (Japan: the budget; Korea: the agreed amount); a year known only on another "
+         "basis (a settled outturn, a request, a draft budget) is drawn apart and named in the "
+         "caption, a value derived from other figures is drawn as derived, and a value resting "
+         "only on a weak source is ringed. Years without a published figure are gaps and stay "
+         "gaps: no value is interpolated."),
         ("Checks", "Tolerances follow the precision an article printed (“200 billion” has two "
          "significant digits) and its hedges (“nearly”, “about”); an exchange rate may differ from "
          "the ECB rate of the day by a few percent before a restatement is flagged."),
@@ -542,7 +558,8 @@ def _hns_range(extraction) -> str:
         annual = ref.annual("Japan", scope="HNS_total")
     except Exception:  # noqa: BLE001 - no reference, or no such scope: say nothing
         return ""
-    known = annual[annual["amount_base"].notna() & (annual["year"] >= 2010)]
+    known = annual[annual["amount_base"].notna() & (annual["year"] >= 2010)
+                   & (annual["basis_kind"] == "budget")]
     if known.empty:
         return ""
     lo, hi = known["amount_base"].min(), known["amount_base"].max()

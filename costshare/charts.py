@@ -140,7 +140,7 @@ class _Frame:
     Positions are inches from the figure's top (``header``) and bottom (``footer``)."""
 
     def __init__(self, title: str, subtitle: str, source: str, notes: str = "",
-                 legend: bool = False):
+                 legend: bool = False, legend_rows: int = 1):
         usable = WIDTH - 2 * MARGIN
         self.title = _wrap(title, SIZES["title"], usable, "bold")
         self.subtitle = _wrap(subtitle, SIZES["subtitle"], usable)
@@ -149,7 +149,8 @@ class _Frame:
         self.title_h = _lines_height(self.title, SIZES["title"], 1.22)
         self.subtitle_h = _lines_height(self.subtitle, SIZES["subtitle"], 1.28)
         self.legend_top = 0.12 + self.title_h + 0.05 + self.subtitle_h + 0.07
-        self.header = self.legend_top + (0.22 if legend else 0.0) + 0.06
+        self.legend_rows = legend_rows
+        self.header = self.legend_top + (0.2 * legend_rows + 0.02 if legend else 0.0) + 0.06
         self.source_h = _lines_height(self.source, SIZES["source"], 1.28)
         self.notes_h = _lines_height(self.notes, SIZES["source"], 1.28) if notes else 0.0
         self.footer = 0.08 + self.source_h + (0.05 + self.notes_h if notes else 0.0) + 0.06
@@ -181,9 +182,10 @@ class _Frame:
                             **kwargs)
 
     def legend(self, fig: Figure, handles: list, left: float = MARGIN, **kwargs) -> None:
-        """One row of legend under the subtitle."""
+        """The legend under the subtitle, in as many rows as the frame was made for."""
         h = fig.get_figheight()
-        options = {"loc": "upper left", "ncol": max(len(handles), 1), "fontsize": SIZES["note"],
+        ncol = max(math.ceil(len(handles) / self.legend_rows), 1)
+        options = {"loc": "upper left", "ncol": ncol, "fontsize": SIZES["note"],
                    "handlelength": 1.5, "handletextpad": 0.4, "columnspacing": 1.1,
                    "borderaxespad": 0, "borderpad": 0}
         options.update(kwargs)
@@ -265,24 +267,35 @@ def burden_chart(series: pd.DataFrame, params, claims: pd.DataFrame | None = Non
             + " ".join(f"{S.SHORT_NAME[c]}: {S.scope_text(c)}, "
                        f"{'fiscal years (April-March)' if S.is_fiscal(c) else 'calendar years'}."
                        for c in countries)
-            + " A break in a line is a year without a figure."
+            + " A line joins only values on its one basis; hollow markers are other bases or"
+            " derived values."
         )
+        # the legend's size is known before drawing: lines, kinds drawn apart, rings, claims
+        in_view = shown[shown["country"].isin(countries)]
+        entries = (len(countries)
+                   + in_view.loc[in_view["drawn"].isin(["other basis", "derived"]), "basis_kind"].nunique()
+                   + int(in_view["weak_only"].any()))
+        if claims is not None and not claims.empty:
+            entries += int((claims["severity"] == "").any()) + claims.loc[
+                claims["severity"] != "", "severity"].nunique()
         frame = _Frame(S.burden_finding(shown, params), subtitle,
                        _sources(params, "claims: the articles in seeds/"),
-                       _gap_notes(shown, countries), legend=True)
+                       _gap_notes(shown, countries), legend=True,
+                       legend_rows=min(3, math.ceil(entries / 4)) if entries > 5 else 1)
         main_h, strip_h = 2.55, (0.16 + 0.2 * len(countries)) if agreements is not None else 0.0
         fig = frame.figure(main_h + (0.2 + strip_h if strip_h else 0) + 0.22)
         ax = frame.axes(fig, 0, main_h)
 
-        top, handles = 0.0, []
+        top, handles, kinds, weak = 0.0, [], [], False
         for c in countries:
             rows = shown[shown["country"] == c].sort_values("x")
             y = rows["value"] / scale
-            (line,) = ax.plot(rows["x"], y, color=COLORS[c], lw=1.8, marker="o", ms=3.2, mew=0,
-                              label=f"{S.SHORT_NAME[c]}, {S.SCOPE[c]}", zorder=3)
-            handles.append(line)
+            handles.append(_series_line(ax, c, rows["x"], y.where(rows["drawn"] == "line")))
+            kinds += [k for k in _apart_points(ax, c, rows, scale) if k not in kinds]
+            weak = _weak_rings(ax, c, rows, scale) or weak
             if y.notna().any():
                 top = max(top, float(y.max()))
+        handles += _apart_handles(kinds, weak)
         flagged = claims is not None and (claims["severity"] != "").any()
         ymax = (top if top > 0 else 1.0) * (1.45 if flagged else 1.15)
         handles += _claims_on_burden(ax, claims, scale, ymax, params)
@@ -299,6 +312,76 @@ def burden_chart(series: pd.DataFrame, params, claims: pd.DataFrame | None = Non
             _year_axis(strip, params.start_year, params.end_year)
         fig.draw_without_rendering()
         return fig
+
+
+#: Markers of the values drawn apart from a line, by basis kind (hollow, in the country's colour).
+APART_MARKERS = {"settled": "s", "request": "p", "draft budget": "D", "contract": "v",
+                 "unknown": "8", "derived": "h"}
+
+
+def _series_line(ax, country: str, x, y):
+    """A country's line: only the values on its series basis (``y`` NaN elsewhere, so the line
+    breaks instead of joining two bases). The artist's gid names the one basis it draws."""
+    basis = S.SERIES_BASIS[country]
+    (line,) = ax.plot(x, y, color=COLORS[country], lw=1.8, marker="o", ms=3.2, mew=0,
+                      label=f"{S.SHORT_NAME[country]}, {S.SCOPE[country]} ({S.BASIS_WORDS[basis]})",
+                      zorder=3, gid=f"line|{country}|{basis}")
+    return line
+
+
+def _apart_points(ax, country: str, rows, scale: float) -> list[str]:
+    """The values drawn apart from the line: one unconnected artist per basis kind, hollow
+    markers in the country's colour; derived values also say so in words. Returns the kinds."""
+    apart = rows[rows["drawn"].isin(["other basis", "derived"])]
+    kinds = []
+    for kind, group in apart.groupby("basis_kind", sort=True):
+        y = group["value"] / scale
+        ax.plot(group["x"], y, ls="none", marker=APART_MARKERS.get(kind, "h"),
+                ms=5 if kind == "derived" else 4.5, mfc="white", mec=COLORS[country], mew=1.3,
+                zorder=4, gid=f"{'derived' if kind == 'derived' else 'apart'}|{country}|{kind}")
+        if kind == "derived":
+            # one word under each run of consecutive derived years, not one per point
+            years = list(group["year"])
+            runs: list[list[int]] = []
+            for i, year in enumerate(years):
+                if runs and year == years[runs[-1][-1]] + 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            for run in runs:
+                xs, ys = group["x"].iloc[run], y.iloc[run]
+                ax.annotate("derived", (float(xs.mean()), float(ys.min())), xytext=(0, -7),
+                            textcoords="offset points", ha="center", va="top",
+                            fontsize=SIZES["source"], color=COLORS[country],
+                            gid=f"derived-label|{country}")
+        kinds.append(kind)
+    return kinds
+
+
+def _weak_rings(ax, country: str, rows, scale: float) -> bool:
+    """A dotted ring around each value that rests only on a weak source."""
+    weak = rows[rows["weak_only"] & rows["value"].notna()]
+    if weak.empty:
+        return False
+    ax.plot(weak["x"], weak["value"] / scale, ls="none", marker="o", ms=10, mfc="none",
+            mec=MUTED, mew=0.8, zorder=2, gid=f"weak|{country}|")
+    return True
+
+
+def _apart_handles(kinds: list[str], weak: bool) -> list:
+    from matplotlib.lines import Line2D
+
+    order = [k for k in APART_MARKERS if k in kinds] + [k for k in kinds if k not in APART_MARKERS]
+    handles = []
+    for kind in order:
+        label = ("derived, not read in a source" if kind == "derived"
+                 else S.BASIS_WORDS.get(kind, kind))
+        handles.append(Line2D([], [], ls="none", marker=APART_MARKERS.get(kind, "h"), ms=4.5,
+                              mfc="white", mec=MUTED, mew=1.3, label=label))
+    if weak:
+        handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="none", mec=MUTED, mew=0.8,
+                              label="weak source only"))
+    return handles
 
 
 def _primary_claims(claims, params):
@@ -367,23 +450,7 @@ def _claims_on_burden(ax, claims, scale: float, ymax: float, params) -> list:
 
 
 def _gap_notes(series, countries) -> str:
-    """'Gaps (...): Japan FY2011, FY2013, ...' for the years inside each series with no value."""
-    gaps = {c: S.gap_years(series, c) for c in countries}
-
-    def listing(kind: str) -> str:
-        return "; ".join(f"{S.SHORT_NAME[c]} {S.compact_periods(g[kind])}"
-                         for c, g in gaps.items() if g.get(kind))
-
-    parts = []
-    if text := listing("gap"):
-        parts.append(f"Gaps (no source states the amount, or not yet set): {text}.")
-    if text := listing("no record"):
-        parts.append(f"Not researched (no record): {text}.")
-    if text := listing("not converted"):
-        early = (series["status"] == "not converted") & (series["year"] < 1999)
-        why = "no ECB rate before 1999" if early.any() else "no exchange rate or CPI for the year"
-        parts.append(f"Not convertible ({why}): {text}.")
-    return " ".join(parts)
+    return S.basis_notes(series, countries)
 
 
 def _frac(ts) -> float:
@@ -632,9 +699,10 @@ def per_member_chart(table: pd.DataFrame, params) -> Figure:
         scale, _ = S.unit_scale(params.currency, per_member=True)
         shown = table[(table["year"] >= params.start_year) & (table["year"] <= params.end_year)]
         subtitle = (f"Annual payment divided by the US military personnel stationed in the "
-                    f"country, {S.value_label(params, per_member=True)}. Troop count of the same "
-                    f"year, or the nearest one within {S.TROOPS_WINDOW} years; years without "
-                    "one are left out. "
+                    f"country, {S.value_label(params, per_member=True)}. Official troop count "
+                    f"(one basis) of the same year, or the nearest one within "
+                    f"{S.TROOPS_WINDOW} years; years without one, and payments drawn apart from "
+                    "the burden lines, are left out. "
                     + " ".join(f"{S.SHORT_NAME[c]}: {S.SCOPE[c]}." for c in countries))
         counts = []
         for c in countries:

@@ -115,7 +115,9 @@ def korea_sentence(reference, params, as_of: dt.date | None) -> str | None:
     if KOREA not in params.countries or reference is None:
         return None
     annual = reference.annual(KOREA, currency="KRW")
-    known = annual[annual["amount_base"].notna()
+    # a derived amount (2023, 2024: the 11th SMA's rule applied) is never quoted as the payment
+    sourced = annual["amount_base"].notna() & (annual["basis_kind"] != "derived")
+    known = annual[sourced
                    & (annual["year"] >= params.start_year) & (annual["year"] <= params.end_year)]
     if as_of is not None:
         known = known[known["year"] <= as_of.year]
@@ -134,12 +136,17 @@ def korea_sentence(reference, params, as_of: dt.date | None) -> str | None:
             ratio = last["amount_base"] / first["amount_base"]
             text += (f" and {ratio:.1f} times the {_amount(first['amount_base'], 'KRW')} "
                      f"of {int(first['year'])}")
-    gaps = annual[annual["amount_base"].isna() & (annual["year"] <= int(last["year"]))
-                  & (annual["year"] >= params.start_year)]
+    window = (annual["year"] <= int(last["year"])) & (annual["year"] >= params.start_year)
+    gaps = annual[~sourced & window]
     text += "."
     if not gaps.empty:
         years = [str(int(y)) for y in gaps["year"]]
-        text += f" No verified figure exists for {_join(years)}; the charts leave {'it' if len(years) == 1 else 'them'} as gaps."
+        derived = gaps["basis_kind"] == "derived"
+        it = "it" if len(years) == 1 else "them"
+        how = ("draw values derived from the agreement's rule, marked as derived" if derived.all()
+               else f"leave {it} as gaps" if not derived.any()
+               else "leave the gaps and mark the derived values")
+        text += f" No published figure exists for {_join(years)}; the charts {how}."
     return text
 
 

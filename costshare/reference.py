@@ -1,8 +1,10 @@
 """Reference records: the curated series in data/reference/, validated when loaded.
 
 A number from data/reference/ is a *record* (a number from an article is a *claim*). Every record
-keeps its source URL, verified flag, file and row, so the briefing can cite it. Gaps stay records
-with no amount: a chart shows a gap instead of a number nobody published.
+keeps its source URL, verified flag, the basis of the figure (budget, draft budget, request,
+settled, ..., derived), the grade of its source, file and row, so the briefing can cite it and a
+chart can draw each line on one basis. Gaps stay records with no amount: a chart shows a gap
+instead of a number nobody published.
 
 Validation stops at the first bad cell and raises one ``ReferenceDataError`` line that names the
 file, the row (1-based, header not counted), the column and what to do. Nothing is cached: every
@@ -35,6 +37,18 @@ UNITS = {
 }
 MEASURES = ("annual", "annual_avg", "period_total")
 VERIFIED = ("yes", "partial", "no")
+#: How far a source can be trusted, strongest first (data/reference/README.md, "Source grades").
+GRADES = ("primary", "established", "secondary", "weak")
+#: Kinds of money figure. One year has different numbers on different bases (FY1998: ~253.8
+#: budgeted, 265.5 settled), so a series is drawn on one basis and every record names its own.
+#: A cell is the kind, optionally followed by detail in parentheses: 'budget (expenditure basis)'.
+BASES = ("budget", "draft budget", "request", "settled", "contract", "agreement", "budget sum",
+         "KRW equivalent", "derived", "unknown")
+#: Troop counts: DoD/DMDC active-duty counts (Japan's excluded the afloat 7th Fleet before 2012)
+#: against official headline figures (Korea's authorised 28,500; MOD/USFJ totals for Japan).
+TROOP_BASES = ("DoD count", "DoD count excl. afloat", "official")
+#: The basis each country's annual series is drawn on; any other is drawn apart.
+SERIES_BASIS = {"Japan": "budget", "South Korea": "agreement"}
 YES_NO = ("yes", "no")
 FIRST_YEAR, LAST_YEAR = 1970, 2040
 DEFAULT_SCOPE = {"Japan": "HNS_total", "South Korea": "SMA_total"}
@@ -43,10 +57,11 @@ RECORD_COLUMNS = [
     "record_id", "country", "period", "year_start", "year_end", "scope", "measure",
     "amount", "unit", "currency", "amount_base", "basis", "preferred", "preference_reason",
     "change_pct_reported", "agreement", "source_url", "verified", "note", "file", "row",
+    "basis_kind", "grade", "support_grade",
 ]
 ANNUAL_COLUMNS = [
     "year", "period", "amount", "unit", "currency", "amount_base", "scope", "record_id",
-    "source_url", "verified", "note",
+    "source_url", "verified", "note", "basis", "basis_kind", "grade", "support_grade",
 ]
 
 _README_HINT = "see data/reference/README.md"
@@ -374,6 +389,51 @@ def _urls(optional: bool) -> Parser:
     return parse
 
 
+def basis_kind(basis: str) -> str:
+    """'budget (expenditure basis)' -> 'budget': the kind before any detail in parentheses."""
+    return basis.split(" (", 1)[0].strip()
+
+
+def _basis(kinds: tuple[str, ...]) -> Parser:
+    def parse(value: str) -> str:
+        if not value:
+            raise _Problem(f"the cell is empty; name the basis of the figure ({', '.join(kinds)}; "
+                           "detail may follow in parentheses)")
+        if basis_kind(value) not in kinds:
+            raise _Problem(f"{value!r} is not a known basis; start it with one of "
+                           f"{', '.join(kinds)} (detail may follow in parentheses)")
+        return value
+
+    return parse
+
+
+def _grades(value: str) -> str:
+    """One grade per source URL, separated by ' | ' like the URLs; empty is checked by the row."""
+    if value:
+        for part in value.split(" | "):
+            if part.strip() not in GRADES:
+                raise _Problem(f"{part.strip()!r} is not a source grade; use one of "
+                               f"{', '.join(GRADES)} ({_README_HINT}, 'Source grades')")
+    return value
+
+
+def _check_grade_per_url(r: dict) -> None:
+    """Every row that cites a source grades it, one grade for each URL of the cell."""
+    urls = [u for u in r["source_url"].split(" | ") if u.strip()]
+    grades = [g for g in r["grade"].split(" | ") if g.strip()]
+    if urls and not grades:
+        raise _Problem(f"the cell is empty; grade the source ({', '.join(GRADES)}; "
+                       f"{_README_HINT}, 'Source grades')", "grade")
+    if len(grades) != len(urls):
+        raise _Problem(f"{len(grades)} grade(s) for {len(urls)} source URL(s); give one grade per "
+                       "URL, separated by ' | ' in the same order", "grade")
+
+
+def _strongest(grades) -> str:
+    present = [g for g in grades if g]
+    return min(present, key=GRADES.index) if present else ""
+
+
 # --------------------------------------------------------------------------- one preferred per key
 
 
@@ -418,6 +478,35 @@ def _check_one_preferred(
             raise _error(label, chosen[0]["row"], "preference_reason",
                          f"is empty although rows {rows} all give {what}; say why this row is "
                          "preferred")
+
+
+def _check_strongest_preferred(label: str, records: list[dict], key: Callable[[dict], tuple],
+                               same: Callable[[dict], tuple]) -> None:
+    """Where several rows give one value on one basis, the preferred row is the strongest source."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in records:
+        groups.setdefault(key(r), []).append(r)
+    for group in groups.values():
+        for chosen in (r for r in group if r["preferred"] and r["grade"]):
+            rank = GRADES.index(_strongest(chosen["grade"].split(" | ")))
+            for other in group:
+                if other is chosen or same(other) != same(chosen) or not other["grade"]:
+                    continue
+                if GRADES.index(_strongest(other["grade"].split(" | "))) < rank:
+                    raise _error(label, chosen["row"], "preferred",
+                                 f"row {other['row']} gives the same value on the same basis from a "
+                                 f"stronger source ({other['grade']}); prefer that row")
+
+
+def _add_support_grades(records: list[dict], key: Callable[[dict], tuple]) -> None:
+    """``support_grade``: the strongest grade among the rows giving a record's value on its basis,
+    so a value that only weak sources give can be marked as such."""
+    best: dict[tuple, str] = {}
+    for r in records:
+        k = key(r)
+        best[k] = _strongest([best.get(k, ""), *r["grade"].split(" | ")])
+    for r in records:
+        r["support_grade"] = best[key(r)]
 
 
 # --------------------------------------------------------------------------- money files
@@ -467,11 +556,12 @@ _MONEY_PARSERS: dict[str, Parser] = {
     "measure": _one_of(MEASURES),
     "amount": _amount,
     "unit": _unit,
-    "basis": _text,
+    "basis": _basis(BASES),
     "preferred": _yes_no,
     "preference_reason": _text,
     "source_url": _urls(optional=True),
     "verified": _one_of(VERIFIED),
+    "grade": _grades,
     "note": _text,
 }
 _EXTRA_PARSERS: dict[str, Parser] = {"agreement": _required, "change_pct_reported": _percent}
@@ -490,11 +580,16 @@ def _load_money_file(folder: Path, spec: _MoneyFile, agreements: list[dict]) -> 
         describe=lambda k: f"{k[0]} {k[1]} {k[2]} {k[3]} in {k[4] or 'no unit'}",
         has_value=lambda r: r["amount"] is not None,
     )
+    _check_strongest_preferred(
+        label, records, key=lambda r: (r["country"], r["scope"], r["measure"], r["period"], r["unit"]),
+        same=lambda r: (r["amount"], basis_kind(r["basis"])))
     if "agreement" in spec.extra_columns:
         _check_agreements_known(label, records, spec.country, agreements)
         _check_denomination_present(label, records, spec.country, agreements)
     for record in records:
         _complete_money_record(record, label)
+    _add_support_grades(records, key=lambda r: (r["scope"], r["measure"], r["period"], r["unit"],
+                                                r["amount"], r["basis_kind"]))
     return records
 
 
@@ -555,7 +650,24 @@ def _money_row_checks(spec: _MoneyFile) -> list[Callable[[dict], None]]:
                            "<country code>-<scope>-<period>-<n> and never change once given",
                            "record_id")
 
-    return [country, scope, years, period, measure, unit, source, gap_note, record_id]
+    def grade(r: dict) -> None:
+        # A gap states nothing, so it has no source to grade; everything with an amount does.
+        if r["amount"] is not None and not r["grade"]:
+            raise _Problem(f"the cell is empty although the row has an amount; grade its source "
+                           f"({', '.join(GRADES)}; {_README_HINT}, 'Source grades')", "grade")
+        _check_grade_per_url(r)
+
+    def derived(r: dict) -> None:
+        kind = basis_kind(r["basis"])
+        if kind == "derived" and r["verified"] != "no":
+            raise _Problem(f"{r['verified']!r} on a derived value: nobody published it, so it was "
+                           "not read anywhere; set verified=no", "verified")
+        if r["amount"] is not None and r["verified"] == "no" and kind != "derived":
+            raise _Problem("'no' although the row has an amount: a value not read in a source is "
+                           "derived; set basis to 'derived (how)' or remove the amount", "verified")
+
+    return [country, scope, years, period, measure, unit, source, gap_note, record_id, grade,
+            derived]
 
 
 def _check_unique(label: str, records: list[dict], column: str) -> None:
@@ -615,6 +727,7 @@ def _complete_money_record(record: dict, label: str) -> None:
     record["amount_base"] = float(amount * scale) if amount is not None else float("nan")
     record["amount"] = float(amount) if amount is not None else float("nan")
     record.setdefault("agreement", "")
+    record["basis_kind"] = basis_kind(record["basis"])
     change = record.get("change_pct_reported")
     record["change_pct_reported"] = change if change is not None else float("nan")
     record["file"] = label
@@ -649,6 +762,7 @@ _AGREEMENT_PARSERS: dict[str, Parser] = {
     "stopgap": _yes_no,
     "source_url": _urls(optional=False),
     "verified": _one_of(VERIFIED),
+    "grade": _grades,
     "note": _text,
 }
 _AGREEMENT_DATES = ["term_start", "term_end", "date_agreed", "date_signed", "date_in_force"]
@@ -657,7 +771,7 @@ _AGREEMENT_DATES = ["term_start", "term_end", "date_agreed", "date_signed", "dat
 def _load_agreements(folder: Path) -> list[dict]:
     label, rows = _read_rows(folder, "agreements.csv", list(_AGREEMENT_PARSERS))
     records = _parse_rows(label, rows, _AGREEMENT_PARSERS)
-    _check_each(label, records, [_check_number, _check_term])
+    _check_each(label, records, [_check_number, _check_term, _check_grade_per_url])
     _check_unique_pairs(label, records)
     return records
 
@@ -713,10 +827,12 @@ _TROOP_PARSERS: dict[str, Parser] = {
     "year": _year,
     "country": _one_of(COUNTRIES),
     "us_personnel": _whole_number(1, 1_000_000),
+    "basis": _basis(TROOP_BASES),
     "preferred": _yes_no,
     "preference_reason": _text,
     "source_url": _urls(optional=False),
     "verified": _one_of(VERIFIED),
+    "grade": _grades,
     "note": _text,
 }
 
@@ -724,13 +840,18 @@ _TROOP_PARSERS: dict[str, Parser] = {
 def _load_troops(folder: Path) -> list[dict]:
     label, rows = _read_rows(folder, "troops.csv", list(_TROOP_PARSERS))
     records = _parse_rows(label, rows, _TROOP_PARSERS)
+    _check_each(label, records, [_check_grade_per_url])
+    # One preferred count per basis: a DoD count and an official figure of one year are both
+    # kept, and a line of troop counts takes one basis only.
     _check_one_preferred(
         label,
         records,
-        key=lambda r: (r["country"], r["year"]),
-        describe=lambda k: f"{k[0]} troops in {k[1]}",
+        key=lambda r: (r["country"], r["year"], r["basis"]),
+        describe=lambda k: f"{k[0]} troops in {k[1]} ({k[2]})",
         has_value=lambda r: True,
     )
+    _check_strongest_preferred(label, records, key=lambda r: (r["country"], r["year"], r["basis"]),
+                               same=lambda r: r["us_personnel"])
     return records
 
 
@@ -750,6 +871,7 @@ _EVENT_PARSERS: dict[str, Parser] = {
     "event": _required,
     "source_url": _urls(optional=False),
     "verified": _one_of(VERIFIED),
+    "grade": _grades,
     "note": _text,
 }
 
@@ -757,7 +879,7 @@ _EVENT_PARSERS: dict[str, Parser] = {
 def _load_events(folder: Path) -> list[dict]:
     label, rows = _read_rows(folder, "events.csv", list(_EVENT_PARSERS))
     records = _parse_rows(label, rows, _EVENT_PARSERS)
-    _check_each(label, records, [_check_event_date])
+    _check_each(label, records, [_check_event_date, _check_grade_per_url])
     return records
 
 

@@ -5,6 +5,12 @@ unit, the exchange rate and the period it averages, the CPI factor, the record i
 URL. A year the records do not give is a row with ``value`` NaN and a ``note`` saying why, so a
 chart draws a gap instead of a line through a number nobody published.
 
+Which basis: a line joins values of one basis only (``reference.SERIES_BASIS``: Japan's budget,
+Korea's agreed amount). A year whose preferred record is on another basis (a settled outturn, a
+request, a draft budget) keeps its value but is marked ``drawn='other basis'``; a value computed
+from others is ``drawn='derived'``; a value that only weak sources give is ``weak_only``. Charts
+draw those apart and captions name them.
+
 Which Japanese scope: the whole host-nation-support budget (``HNS_total``: the SMA items plus the
 Facilities Improvement Program and worker welfare), not the SMA items alone. It is the figure the
 news quotes as "what Japan pays" and the only Japanese scope with a run of years; Korea has one
@@ -31,7 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 from costshare import display, money
-from costshare.reference import DEFAULT_SCOPE
+from costshare.reference import DEFAULT_SCOPE, SERIES_BASIS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,7 +62,31 @@ TROOPS_WINDOW = 2
 SERIES_COLUMNS = [
     "country", "year", "period", "fiscal", "x", "value", "status", "amount", "unit", "currency",
     "amount_base", "rate", "rate_period", "cpi_factor", "note", "record_id", "source_url", "scope",
+    "basis", "basis_kind", "grade", "support_grade", "drawn", "weak_only",
 ]
+#: How a value is drawn: on the country's line (its series basis), apart as a figure on another
+#: basis, or apart as derived (computed from other figures, never read in a source).
+DRAWN = ("line", "other basis", "derived")
+#: The troop counts that per-member values divide by: one basis for every year and country
+#: (official headline figures; DoD counts left out Japan's afloat 7th Fleet before 2012).
+TROOPS_BASIS = "official"
+BASIS_WORDS = {
+    "budget": "budget", "draft budget": "draft budget", "request": "budget request",
+    "settled": "settled outturn", "contract": "contract basis", "agreement": "agreed amount",
+    "derived": "derived", "unknown": "basis unknown", "budget sum": "sum of budgets",
+    "KRW equivalent": "won equivalent",
+}
+
+
+def drawn_as(country: str, basis_kind: str) -> str:
+    """'line', 'other basis' or 'derived': how a value of this basis is drawn for the country."""
+    if basis_kind == "derived":
+        return "derived"
+    return "line" if basis_kind == SERIES_BASIS[country] else "other basis"
+
+
+def series_basis_text(country: str) -> str:
+    return BASIS_WORDS[SERIES_BASIS[country]]
 CLAIM_COLUMNS = [
     "claim_id", "article", "published", "surface", "country", "kind", "period", "year",
     "fiscal", "x", "x_end", "restates", "claim_currency", "claim_native", "native_currency",
@@ -174,23 +204,26 @@ def burden_series(reference, params) -> pd.DataFrame:
             row: dict[str, Any] = {
                 "country": country, "year": year, "period": period_label(country, year),
                 "fiscal": is_fiscal(country), "x": year_mid(country, year),
-                "scope": SCOPE[country],
+                "scope": SCOPE[country], "drawn": "", "weak_only": False,
             }
             if r is None:
                 row.update(status="no record", value=math.nan, note=_no_record_note(country, year, covered))
             else:
                 row.update({k: r[k] for k in ("amount", "unit", "currency", "amount_base", "rate",
                                               "rate_period", "cpi_factor", "record_id",
-                                              "source_url")})
+                                              "source_url", "basis", "basis_kind", "grade",
+                                              "support_grade")})
                 if math.isnan(r["amount_base"]):
                     row.update(status="gap", value=math.nan, note=_first_sentence(r["record_note"]))
                 elif math.isnan(r["value"]):
                     row.update(status="not converted", value=math.nan, note=r["note"])
                 else:
-                    row.update(status="value", value=float(r["value"]), note=r["note"])
+                    row.update(status="value", value=float(r["value"]), note=r["note"],
+                               drawn=drawn_as(country, r["basis_kind"]),
+                               weak_only=r["support_grade"] == "weak")
             frames.append(row)
     out = pd.DataFrame(frames, columns=SERIES_COLUMNS)
-    return out.astype({"year": "int64", "value": "float64", "x": "float64"})
+    return out.astype({"year": "int64", "value": "float64", "x": "float64", "weak_only": "bool"})
 
 
 def _no_record_note(country: str, year: int, covered: tuple[int, int] | None) -> str:
@@ -220,6 +253,70 @@ def gap_years(series: pd.DataFrame, country: str) -> dict[str, list[str]]:
     for status, group in inside.groupby("status", sort=False):
         out[str(status)] = list(group["period"])
     return out
+
+
+def drawn_apart(series: pd.DataFrame, country: str) -> dict[str, list[str]]:
+    """The periods of one country drawn apart from its line, by basis kind ('settled',
+    'request', 'draft budget', ..., 'derived'), in year order."""
+    rows = series[(series["country"] == country) & series["drawn"].isin(["other basis", "derived"])]
+    out: dict[str, list[str]] = {}
+    for r in rows.sort_values("year").to_dict("records"):
+        out.setdefault(r["basis_kind"], []).append(r["period"])
+    return out
+
+
+def line_gaps(series: pd.DataFrame, country: str) -> list[str]:
+    """The periods between a country's first and last value that its line does not reach: no
+    value on the series basis (a gap, another basis, a derived value, no record)."""
+    rows = series[series["country"] == country]
+    valued = rows[rows["status"] == "value"]
+    if valued.empty:
+        return []
+    first, last = valued["year"].min(), rows[rows["status"] != "no record"]["year"].max()
+    inside = rows[(rows["year"] >= first) & (rows["year"] <= last)]
+    return list(inside.loc[inside["drawn"] != "line", "period"])
+
+
+def weak_only(series: pd.DataFrame, country: str) -> list[str]:
+    """The periods whose value rests only on a weak source."""
+    rows = series[(series["country"] == country) & series["weak_only"] & (series["status"] == "value")]
+    return list(rows.sort_values("year")["period"])
+
+
+def basis_notes(series: pd.DataFrame, countries) -> str:
+    """What the lines do not show, named by period: values drawn apart (another basis, derived),
+    values on a weak source only, gaps, years not researched, amounts not convertible."""
+    gaps = {c: gap_years(series, c) for c in countries}
+
+    def listing(kind: str) -> str:
+        return "; ".join(f"{SHORT_NAME[c]} {compact_periods(g[kind])}"
+                         for c, g in gaps.items() if g.get(kind))
+
+    parts, derived = [], []
+    for c in countries:
+        apart = drawn_apart(series, c)
+        if d := apart.pop("derived", []):
+            derived.append(f"{SHORT_NAME[c]} {compact_periods(d)}")
+        if apart:
+            parts.append(f"{SHORT_NAME[c]}'s line is the {series_basis_text(c)}; drawn apart, on "
+                         "another basis: " + "; ".join(
+                             f"{BASIS_WORDS.get(k, k)} {compact_periods(p)}"
+                             for k, p in apart.items()) + ".")
+    if derived:
+        parts.append(f"Derived, not read in any source: {'; '.join(derived)}.")
+    weak = "; ".join(f"{SHORT_NAME[c]} {compact_periods(w)}"
+                     for c in countries if (w := weak_only(series, c)))
+    if weak:
+        parts.append(f"Ringed, resting only on a weak source: {weak}.")
+    if text := listing("gap"):
+        parts.append(f"Gaps (no source states the amount, or not yet set): {text}.")
+    if text := listing("no record"):
+        parts.append(f"Not researched (no record): {text}.")
+    if text := listing("not converted"):
+        early = (series["status"] == "not converted") & (series["year"] < 1999)
+        why = "no ECB rate before 1999" if early.any() else "no exchange rate or CPI for the year"
+        parts.append(f"Not convertible ({why}): {text}.")
+    return " ".join(parts)
 
 
 def compact_periods(periods: Iterable[str]) -> str:
@@ -511,32 +608,41 @@ def events_timeline(reference, params=None) -> pd.DataFrame:
 # --------------------------------------------------------------------------------- per member
 
 
-def per_member(series: pd.DataFrame, reference, window: int = TROOPS_WINDOW) -> pd.DataFrame:
-    """Each year's payment divided by the US service members stationed in that country: the
-    preferred troop count of the same year, else the nearest one at most ``window`` years away
-    (the earlier on a tie). Years without a count that close stay NaN: troop levels move slowly,
-    but a count from further away would hide known changes (Japan: 42,962 in 1998, 53,979 in
-    2013)."""
+def per_member(series: pd.DataFrame, reference, window: int = TROOPS_WINDOW,
+               basis: str = TROOPS_BASIS) -> pd.DataFrame:
+    """Each year's payment on the country's line divided by the US service members stationed in
+    that country: the preferred troop count of ``basis`` (official figures by default) of the same
+    year, else the nearest one at most ``window`` years away (the earlier on a tie). Years without
+    a count that close stay NaN: troop levels move slowly, but a count from further away would
+    hide known changes. One basis of troops and one basis of payments, so a line never mixes
+    bases: a payment drawn apart (another basis, derived) is not divided."""
     import pandas as pd
 
-    troops = reference.troops[reference.troops["preferred"]]
+    troops = reference.troops[reference.troops["preferred"] & (reference.troops["basis"] == basis)]
     rows = []
     for r in series.to_dict("records"):
         mine = troops[troops["country"] == r["country"]]
         best = None
-        if len(mine):
+        on_line = r.get("drawn", "line") == "line"
+        if len(mine) and on_line:
             distance = (mine["year"] - r["year"]).abs()
             close = mine[distance <= window].assign(distance=distance[distance <= window])
             if len(close):
                 best = close.sort_values(["distance", "year"]).iloc[0]
         value = r["value"] / best["us_personnel"] if best is not None else math.nan
+        if not on_line and not math.isnan(r["value"]):
+            note = f"payment drawn apart ({r['basis_kind']}): not divided"
+        else:
+            note = "" if best is not None else f"no {basis} troop count within {window} years"
         rows.append({
             "country": r["country"], "year": r["year"], "period": r["period"], "x": r["x"],
             "value": value, "payment": r["value"],
             "troops": int(best["us_personnel"]) if best is not None else pd.NA,
             "troops_year": int(best["year"]) if best is not None else pd.NA,
+            "troops_basis": basis if best is not None else "",
             "troops_source": best["source_url"] if best is not None else "",
-            "note": "" if best is not None else f"no troop count within {window} years",
+            "drawn": "line" if best is not None else "",
+            "note": note,
         })
     out = pd.DataFrame(rows)
     return out.astype({"value": "float64", "payment": "float64", "troops": "Int64",
@@ -547,7 +653,11 @@ def per_member(series: pd.DataFrame, reference, window: int = TROOPS_WINDOW) -> 
 
 
 def _valued(series: pd.DataFrame, country: str) -> pd.DataFrame:
+    """A country's values on its line: a trajectory is told on one basis, without derived
+    values."""
     rows = series[(series["country"] == country) & series["value"].notna()]
+    if "drawn" in rows:
+        rows = rows[rows["drawn"] == "line"]
     return rows.sort_values("year")
 
 
@@ -699,7 +809,9 @@ def key_numbers(reference, params, claims: pd.DataFrame | None = None) -> dict[s
         out["japan_fy2022_26_avg_jpy"] = avg
         out["japan_fy2022_26_avg_vs_fy2021_pct"] = _pct(avg, fy21) if fy21 and avg else None
         jp = reference.annual(JAPAN, SCOPE[JAPAN])
-        jp = jp[jp["amount"].notna() & (jp["year"] >= 1991)]
+        # told on the line's basis only: a settled outturn or a derived value is another number
+        jp = jp[jp["amount"].notna() & (jp["year"] >= 1991)
+                & (jp["basis_kind"] == SERIES_BASIS[JAPAN])]
         if len(jp):
             peak = jp.loc[jp["amount_base"].idxmax()]
             after = jp[jp["year"] > peak["year"]]
@@ -713,6 +825,9 @@ def key_numbers(reference, params, claims: pd.DataFrame | None = None) -> dict[s
                 "japan_low_to_latest_pct": float(_pct(latest["amount_base"], low["amount_base"])),
             })
         out["japan_gaps"] = gap_years(series, JAPAN)
+        out["japan_apart"] = drawn_apart(series, JAPAN)
+        out["japan_line_gaps"] = line_gaps(series, JAPAN)
+        out["japan_weak_only"] = weak_only(series, JAPAN)
     if KOREA in params.countries:
         k19, k26 = native(KOREA, "2019"), native(KOREA, "2026")
         out["korea_2019_krw"], out["korea_2026_krw"] = k19, k26
@@ -727,6 +842,8 @@ def key_numbers(reference, params, claims: pd.DataFrame | None = None) -> dict[s
                 "korea_growth_factor": float(kr.iloc[-1]["value"] / kr.iloc[0]["value"]),
             })
         out["korea_gaps"] = gap_years(series, KOREA)
+        out["korea_apart"] = drawn_apart(series, KOREA)
+        out["korea_weak_only"] = weak_only(series, KOREA)
     table = per_member(series, reference)
     valued = table[table["value"].notna()]
     for country in params.countries:
@@ -804,11 +921,26 @@ def burden_sentences(k: dict, params) -> list[str]:
             f"from {short_money(k['korea_first_value'], params.currency)} "
             f"({k['korea_first_period']}) to {short_money(k['korea_last_value'], params.currency)} "
             f"({k['korea_last_period']}).")
-    for key, name in (("japan_gaps", "Japan"), ("korea_gaps", "Korea")):
-        gaps = (k.get(key) or {}).get("gap")
+    for prefix, name, country in (("japan", "Japan", JAPAN), ("korea", "Korea", KOREA)):
+        apart = dict(k.get(f"{prefix}_apart") or {})
+        derived = apart.pop("derived", [])
+        if apart:
+            listing = "; ".join(f"{BASIS_WORDS.get(b, b)} {compact_periods(p)}"
+                                for b, p in apart.items())
+            out.append(f"{name}'s line is the {series_basis_text(country)}; years known only on "
+                       f"another basis are drawn apart from it ({listing}).")
+        if derived:
+            out.append(f"{name} {compact_periods(derived)} {'is' if len(derived) == 1 else 'are'} "
+                       "derived from other figures, not read in any source: the charts draw "
+                       f"{'it' if len(derived) == 1 else 'them'} as derived.")
+        gaps = (k.get(f"{prefix}_gaps") or {}).get("gap")
         if gaps:
-            out.append(f"{name} has no verified figure for {compact_periods(gaps)}: the charts "
-                       "leave these years as gaps.")
+            out.append(f"{name} has no figure for {compact_periods(gaps)}: the charts leave these "
+                       "years as gaps.")
+        weak = k.get(f"{prefix}_weak_only") or []
+        if weak:
+            out.append(f"{name} {compact_periods(weak)} rest{'s' if len(weak) == 1 else ''} only "
+                       "on a weak source (marked in the charts).")
     if k.get("claims_money") is not None:
         out.append(f"{k['claims_flagged']} of the {k['claims_money']} money claims in the "
                    "articles do not match the records (Chart 2).")
@@ -873,6 +1005,15 @@ def captions(kind: str, params, **tables) -> str:
         text = (f"**Chart 1. {burden_finding(s, params)}.** Annual payments to host US forces, "
                 f"{value_label(params)}; "
                 + "; ".join(f"{SHORT_NAME[x]}: {scope_text(x)}" for x in params.countries) + ".")
+        shown = s[(s["year"] >= params.start_year) & (s["year"] <= params.end_year)]
+        missing = "; ".join(f"{SHORT_NAME[x]} {compact_periods(g)}"
+                            for x in params.countries if (g := line_gaps(shown, x)))
+        if missing:
+            bases = "; ".join(f"{SHORT_NAME[x]}: {series_basis_text(x)}" for x in params.countries)
+            text += (f" Each line is drawn on one basis ({bases}) and breaks where that basis has "
+                     f"no figure: {missing}.")
+        if notes := basis_notes(shown, params.countries):
+            text += " " + notes
         if drawn is not None and len(drawn):
             text += (f" Circles: {len(drawn) - flagged} amounts the articles state that match the "
                      f"records; crosses: {flagged} flagged by the checks, labelled with the reading "
@@ -891,8 +1032,10 @@ def captions(kind: str, params, **tables) -> str:
     if kind == "per_member":
         t = tables["per_member"]
         return (f"**Chart 4. {per_member_finding(t, params)}.** Annual payment per US service "
-                f"member stationed in the country, {value_label(params, per_member=True)}; troop "
-                f"count of the same year or the nearest within {TROOPS_WINDOW} years.")
+                f"member stationed in the country, {value_label(params, per_member=True)}; "
+                f"{TROOPS_BASIS} troop count (headline figures, one basis for every year) of the "
+                f"same year or the nearest within {TROOPS_WINDOW} years; only payments on each "
+                "line's basis are divided.")
     raise ValueError(f"unknown chart {kind!r}")
 
 

@@ -19,7 +19,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from costshare import charts, paths, pipeline
+from costshare import charts, paths, pipeline, reference
 from costshare import params as P
 from costshare import series as S
 
@@ -120,6 +120,13 @@ def lines_by_label(ax):
     return {line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")}
 
 
+def series_line(ax, country: str):
+    """A country's line (its gid: 'line|<country>|<basis>')."""
+    found = [line for line in ax.get_lines() if str(line.get_gid()).startswith(f"line|{country}|")]
+    assert len(found) == 1, country
+    return found[0]
+
+
 def ydata(line) -> np.ndarray:
     return np.asarray(line.get_ydata(), dtype=float)
 
@@ -143,9 +150,9 @@ def test_currency_changes_the_unit_and_the_values(extraction):
     ax_usd, ax_jpy = usd.axes[0], jpy.axes[0]
     assert ax_usd.get_ylabel().startswith("US$ billion")
     assert ax_jpy.get_ylabel().startswith("¥ (yen) billion")
-    japan = ydata(lines_by_label(ax_jpy)["Japan, HNS_total"])
+    japan = ydata(series_line(ax_jpy, S.JAPAN))
     assert 201.7 in np.round(japan, 1)  # FY2021 as the record gives it
-    assert not np.allclose(ydata(lines_by_label(ax_usd)["Japan, HNS_total"]), japan, equal_nan=True)
+    assert not np.allclose(ydata(series_line(ax_usd, S.JAPAN)), japan, equal_nan=True)
     krw = per_member(extraction, currency="KRW")
     assert krw.axes[0].get_ylabel().startswith("₩ (won) million")
     assert "₩" in title(krw)
@@ -158,7 +165,7 @@ def test_real_and_base_year_change_the_values_and_the_label(extraction):
     assert "nominal" in nominal.axes[0].get_ylabel()
     assert "constant 2020 prices" in real.axes[0].get_ylabel()
     assert "constant 2015 prices" in real15.axes[0].get_ylabel()
-    k_nom, k_real, k_15 = (ydata(lines_by_label(f.axes[0])["Korea, SMA_total"]) for f in (nominal, real, real15))
+    k_nom, k_real, k_15 = (ydata(series_line(f.axes[0], S.KOREA)) for f in (nominal, real, real15))
     i2010, i2020 = 2010 - 1991, 2020 - 1991
     assert k_real[i2020] == pytest.approx(k_nom[i2020])  # the base year is unchanged
     assert k_real[i2010] > k_nom[i2010]  # 2010 dollars are worth more in 2020 dollars
@@ -177,7 +184,7 @@ def test_start_and_end_year_set_the_time_axis(extraction, kind):
 
 def test_the_window_also_narrows_what_is_drawn_and_said(extraction):
     fig = burden(extraction, start_year=2005, end_year=2022)
-    korea = lines_by_label(fig.axes[0])["Korea, SMA_total"]
+    korea = series_line(fig.axes[0], S.KOREA)
     assert len(korea.get_xdata()) == 18
     assert "(2005)" in title(fig) and "(2022)" in title(fig)
 
@@ -203,11 +210,71 @@ def test_one_country_alone_in_the_tracks_and_the_claims(extraction):
 
 def test_gaps_are_drawn_as_gaps(extraction):
     fig = burden(extraction)
-    japan = lines_by_label(fig.axes[0])["Japan, HNS_total"]
+    japan = series_line(fig.axes[0], S.JAPAN)
     x, y = np.asarray(japan.get_xdata()), ydata(japan)
-    for year in (2011, 2013, 2017, 2018, 2025, 2026, 2003):
+    for year in (2025, 2026):
         assert math.isnan(y[list(x).index(year + 0.75)]), year
     assert any("Gaps (no source states the amount" in t for t in texts(fig))
+
+
+def _drawn_points(fig):
+    """(kind, country, basis) -> [(x, y)] of the lines and markers the burden chart draws."""
+    out = {}
+    for line in fig.axes[0].get_lines():
+        gid = str(line.get_gid())
+        if gid.count("|") == 2:
+            kind, country, basis = gid.split("|")
+            pts = [(float(a), float(b)) for a, b in zip(line.get_xdata(), line.get_ydata())
+                   if not math.isnan(float(b))]
+            out[(kind, country, basis)] = (line, pts)
+    return out
+
+
+@pytest.mark.parametrize("overrides", [{}, {"currency": "JPY", "start_year": 1978, "real": True},
+                                       {"countries": ["South Korea"], "currency": "KRW"}])
+def test_no_chart_line_mixes_bases(extraction, overrides):
+    t = tables(extraction, **overrides)
+    fig = charts.burden_chart(t["series"], t["params"], t["claims"], t["agreements"])
+    scale, _ = S.unit_scale(t["params"].currency)
+    s = t["series"]
+    for (kind, country, basis), (line, pts) in _drawn_points(fig).items():
+        if kind == "weak":  # rings around points drawn by the other artists
+            continue
+        rows = s[(s["country"] == country) & s["value"].notna()]
+        # every drawn point is a series value of the artist's one basis
+        for x, y in pts:
+            match = rows[(rows["x"] == x)]
+            assert len(match) == 1 and match["value"].iloc[0] / scale == pytest.approx(y)
+            assert match["basis_kind"].iloc[0] == basis, (kind, country, x)
+        if kind == "line":
+            assert basis == reference.SERIES_BASIS[country]
+        else:  # drawn apart: markers only, never joined to each other or to the line
+            assert line.get_linestyle() in ("None", "none", "")
+    # and every value of the window is drawn by exactly one artist
+    drawn = sum(len(p) for (k, _, _), (_, p) in _drawn_points(fig).items() if k != "weak")
+    assert drawn == int(s["value"].notna().sum())
+
+
+def test_derived_values_are_drawn_as_derived(extraction):
+    fig = burden(extraction)
+    points = _drawn_points(fig)
+    korea = points[("derived", S.KOREA, "derived")][1]
+    assert [round(x, 2) for x, _ in korea] == [2023.5, 2024.5]
+    assert ("derived", S.JAPAN, "derived") in points
+    # the line itself skips them, and the word "derived" stands under them
+    line_x = [x for x, _ in points[("line", S.KOREA, "agreement")][1]]
+    assert 2023.5 not in line_x and 2024.5 not in line_x
+    assert sum(t.get_text() == "derived" for t in fig.axes[0].texts) == 2  # one per run
+    assert any("Derived, not read in any source: Japan FY2013; Korea 2023-24" in t.replace("\n", " ")
+               for t in texts(fig))
+
+
+def test_weak_only_points_are_ringed(extraction):
+    fig = burden(extraction, currency="JPY", start_year=1978)
+    rings = {c: pts for (k, c, _), (_, pts) in _drawn_points(fig).items() if k == "weak"}
+    assert sorted(round(x - 0.75) for x, _ in rings[S.JAPAN]) == [1979, 1985, 1990, 2007]
+    assert any("Ringed, resting only on a weak source: Japan FY1979, FY1985, FY1990, FY2007"
+               in t.replace("\n", " ") for t in texts(fig))
 
 
 def test_flagged_claims_are_crosses_labelled_with_their_reading(extraction):

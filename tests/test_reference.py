@@ -14,10 +14,9 @@ from costshare import paths, reference
 from costshare.errors import InputError, ReferenceDataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reference"
-GAPS = {
-    "Japan": [2011, 2013, 2017, 2018, 2025, 2026],
-    "South Korea": [2023, 2024],
-}
+#: Years no source states (Japan FY2011, FY2013, FY2017 and FY2018 were gaps until the November
+#: 2026 additions; Korea 2023 and 2024 are now derived records, drawn as derived).
+GAPS = {"Japan": [2025, 2026]}
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +123,55 @@ def test_gaps_are_nan_rows_not_dropped(ref, country):
         assert "GAP" in series.loc[year, "note"]
 
 
-def test_gaps_hold_no_derived_number(ref):
-    # The derived background values live in notes only, never as an amount.
-    derived = {185.8, 186.0, 194.6, 196.8, 391.4, 1289.6, 1346.3, 205.6}
-    assert not derived & set(ref.records["amount"].dropna())
+def test_derived_numbers_are_derived_records(ref):
+    # A number computed from others (Japan FY2013 from the five-year sum, Korea 2023-24 from the
+    # 11th SMA's rule, FY1997-98 from a reported change) is a record only with basis 'derived'
+    # and verified=no; the same number never poses as one read in a source.
+    r = ref.records
+    derived = {186.0, 1289.6, 1346.3, 253.8, 273.8}
+    rows = r[r["amount"].isin(derived) & (r["scope"].isin(["HNS_total", "SMA_total"]))]
+    assert set(rows["amount"]) == derived
+    assert (rows["basis_kind"] == "derived").all() and (rows["verified"] == "no").all()
+    assert (r.loc[r["basis_kind"] == "derived", "verified"] == "no").all()
+    valued = r[r["amount"].notna()]
+    assert (valued.loc[valued["verified"] == "no", "basis_kind"] == "derived").all()
+
+
+def test_additions_close_japans_years(ref):
+    japan = ref.annual("Japan").set_index("year")
+    assert japan.loc[2011, "amount"] == 185.8 and japan.loc[2011, "basis_kind"] == "draft budget"
+    assert japan.loc[2013, "amount"] == 186.0 and japan.loc[2013, "basis_kind"] == "derived"
+    assert japan.loc[2001, "basis_kind"] == "settled"  # the only FY2001 figure is the outturn
+    assert japan.loc[2007, "basis_kind"] == "request"  # the FY2007 final budget was not found
+    assert japan.loc[2000, "amount"] == 260.3  # the budget basis over the contract-basis 260
+    known = japan.loc[1999:2024]
+    assert known["amount"].notna().all()
+
+
+def test_every_record_has_a_basis_and_every_value_a_graded_source(ref):
+    r = ref.records
+    assert r["basis"].ne("").all()
+    assert set(r["basis_kind"]) <= set(reference.BASES)
+    valued = r[r["amount"].notna()]
+    assert valued["grade"].isin(reference.GRADES).all()
+    assert valued["source_url"].str.startswith("http").all()
+    assert set(ref.troops["basis"]) == set(reference.TROOP_BASES)
+    assert ref.troops["grade"].isin(reference.GRADES).all()
+
+
+def test_the_preferred_record_is_the_strongest_source_of_its_value(ref):
+    # Korea 2025: MND's own daily (primary) over Financial News and a portal repost.
+    k2025 = ref.find("South Korea", "2025", measure="annual")
+    assert k2025["grade"].iloc[0] == "primary" and "kookbang" in k2025["source_url"].iloc[0]
+    # Japan FY2008: the Japan Times over the blog the value used to rest on.
+    assert ref.find("Japan", "FY2008", scope="HNS_total")["grade"].iloc[0] == "established"
+
+
+def test_weak_only_values_are_known_as_such(ref):
+    japan = ref.annual("Japan").set_index("year")
+    assert japan.loc[1985, "support_grade"] == "weak"  # an explainer blog is the only source
+    assert japan.loc[2007, "support_grade"] == "weak"
+    assert japan.loc[2021, "support_grade"] == "primary"
 
 
 def test_one_preferred_record_per_key(ref):
@@ -191,9 +235,12 @@ def test_agreements_have_parsed_dates(ref):
 
 
 def test_troops_and_events(ref):
-    troops = ref.troops[ref.troops["preferred"]].set_index(["country", "year"])
-    assert troops["us_personnel"].loc[("Japan", 2021)] == 55000
+    troops = ref.troops[ref.troops["preferred"]].set_index(["country", "year", "basis"])
+    assert troops["us_personnel"].loc[("Japan", 2021, "official")] == 55000
     assert troops.index.is_unique
+    # Both bases of one year are kept: Korea's DoD count under the authorised 28,500.
+    assert troops["us_personnel"].loc[("South Korea", 2016, "DoD count")] == 24189
+    assert troops["us_personnel"].loc[("South Korea", 2018, "official")] == 28500
     bolton = ref.events[ref.events["date_text"] == "2019-07-21/22"]
     assert str(bolton["date"].iloc[0].date()) == "2019-07-21"
 
@@ -229,6 +276,85 @@ def test_amount_negative(copy):
     assert_names(load_error(copy), KOREA, row, "amount")
 
 
+def test_record_without_url(copy):
+    row = break_record(copy, JAPAN, "JP-HNS_total-FY2011-2", "source_url", "")
+    message = load_error(copy)
+    assert_names(message, JAPAN, row, "source_url")
+    assert "give the source URL" in message
+
+
+def test_record_without_grade(copy):
+    row = break_record(copy, KOREA, "KR-SMA_total-2024-2", "grade", "")
+    message = load_error(copy)
+    assert_names(message, KOREA, row, "grade")
+    assert "grade its source (primary, established, secondary, weak" in message
+
+
+def test_record_with_unknown_grade(copy):
+    row = break_record(copy, JAPAN, "JP-HNS_total-FY2021-1", "grade", "official")
+    assert_names(load_error(copy), JAPAN, row, "grade")
+
+
+def test_record_without_basis(copy):
+    row = break_record(copy, JAPAN, "JP-HNS_total-FY2017-2", "basis", "")
+    message = load_error(copy)
+    assert_names(message, JAPAN, row, "basis")
+    assert "name the basis of the figure" in message
+
+
+def test_record_with_unknown_basis(copy):
+    row = break_record(copy, JAPAN, "JP-HNS_total-FY2001-1", "basis", "outturn")
+    message = load_error(copy)
+    assert_names(message, JAPAN, row, "basis")
+    assert "start it with one of budget, draft budget, request, settled" in message
+
+
+def test_derived_value_marked_verified(copy):
+    row = break_record(copy, KOREA, "KR-SMA_total-2023-2", "verified", "yes")
+    message = load_error(copy)
+    assert_names(message, KOREA, row, "verified")
+    assert "set verified=no" in message
+
+
+def test_unverified_amount_not_marked_derived(copy):
+    row = break_record(copy, JAPAN, "JP-HNS_total-FY2013-2", "basis", "budget")
+    message = load_error(copy)
+    assert_names(message, JAPAN, row, "verified")
+    assert "derived" in message
+
+
+def test_weaker_source_preferred_for_the_same_value(copy):
+    # FY2021: MOFA (primary) and Kyodo give 201.7 on one basis; preferring Kyodo is refused.
+    break_record(copy, JAPAN, "JP-HNS_total-FY2021-1", "preferred", "no")
+    row = break_record(copy, JAPAN, "JP-HNS_total-FY2021-2", "preferred", "yes")
+    break_record(copy, JAPAN, "JP-HNS_total-FY2021-2", "preference_reason", "Kyodo.")
+    message = load_error(copy)
+    assert_names(message, JAPAN, row, "preferred")
+    assert "stronger source (primary)" in message
+
+
+def test_troop_count_without_grade(copy):
+    set_cell(copy / "troops.csv", 3, "grade", "")
+    assert_names(load_error(copy), "troops.csv", 3, "grade")
+
+
+def test_troop_count_with_unknown_basis(copy):
+    set_cell(copy / "troops.csv", 2, "basis", "headline")
+    message = load_error(copy)
+    assert_names(message, "troops.csv", 2, "basis")
+    assert "DoD count, DoD count excl. afloat, official" in message
+
+
+def test_agreement_with_fewer_grades_than_urls(copy):
+    row = row_of(copy / "agreements.csv", "agreement", "1991 SMA")
+    header, rows = read(copy / "agreements.csv")
+    grades = rows[row - 1][header.index("grade")].split(" | ")
+    set_cell(copy / "agreements.csv", row, "grade", grades[0])
+    message = load_error(copy)
+    assert_names(message, "agreements.csv", row, "grade")
+    assert "one grade per URL" in message
+
+
 def test_two_preferred_rows(copy):
     row = break_record(copy, JAPAN, "JP-HNS_total-FY2019-3", "preferred", "yes")
     message = load_error(copy)
@@ -244,15 +370,15 @@ def test_no_preferred_row(copy):
 
 
 def test_preferred_gap_beside_an_amount(copy):
-    # A second source for a gap year: the gap row must stop being preferred.
-    header, rows = read(copy / KOREA)
-    extra = list(rows[row_of(copy / KOREA, "record_id", "KR-SMA_total-2022-1") - 1])
-    extra[header.index("record_id")] = "KR-SMA_total-2023-2"
-    for column, value in [("period", "2023"), ("year_start", "2023"), ("year_end", "2023")]:
+    # A source turns up for a gap year: the gap row must stop being preferred.
+    header, rows = read(copy / JAPAN)
+    extra = list(rows[row_of(copy / JAPAN, "record_id", "JP-HNS_total-FY2024-1") - 1])
+    extra[header.index("record_id")] = "JP-HNS_total-FY2025-9"
+    for column, value in [("period", "FY2025"), ("year_start", "2025"), ("year_end", "2025")]:
         extra[header.index(column)] = value
-    write(copy / KOREA, header, [*rows, extra])
-    gap_row = row_of(copy / KOREA, "record_id", "KR-SMA_total-2023-1")
-    assert_names(load_error(copy), KOREA, gap_row, "preferred")
+    write(copy / JAPAN, header, [*rows, extra])
+    gap_row = row_of(copy / JAPAN, "record_id", "JP-HNS_total-FY2025-1")
+    assert_names(load_error(copy), JAPAN, gap_row, "preferred")
 
 
 def test_contested_preference_without_reason(copy):
@@ -382,12 +508,19 @@ def test_agreement_years_disagree_with_term(copy):
 
 def test_troops_two_preferred_rows(copy):
     header, rows = read(copy / "troops.csv")
-    row = next(n for n, r in enumerate(rows, start=1)
-               if r[header.index("us_personnel")] == "54000" and r[header.index("preferred")] == "no")
+    col = {name: header.index(name) for name in header}
+
+    def find(personnel: str, preferred: str) -> int:
+        return next(n for n, r in enumerate(rows, start=1)
+                    if (r[col["year"]], r[col["country"]], r[col["basis"]]) == ("2021", "Japan", "official")
+                    and r[col["us_personnel"]] == personnel and r[col["preferred"]] == preferred)
+
+    row, already = find("54000", "no"), find("55000", "yes")
     set_cell(copy / "troops.csv", row, "preferred", "yes")
     message = load_error(copy)
-    assert_names(message, "troops.csv", row + 1, "preferred")  # the second preferred row ...
-    assert f"row {row} is already the preferred record" in message  # ... names the first
+    first, second = sorted([row, already])
+    assert_names(message, "troops.csv", second, "preferred")  # the second preferred row ...
+    assert f"row {first} is already the preferred record" in message  # ... names the first
 
 
 def test_troops_personnel_not_a_number(copy):

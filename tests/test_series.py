@@ -15,7 +15,7 @@ import sys
 import pandas as pd
 import pytest
 
-from costshare import money, paths, pipeline
+from costshare import money, paths, pipeline, reference
 from costshare import params as P
 from costshare import series as S
 
@@ -87,23 +87,44 @@ def test_korea_before_1999_in_won_is_a_gap_with_a_note_not_a_guess(ref):
 
 def test_gaps_stay_gaps_with_the_reason(ref):
     s = S.burden_series(ref, P.validate())
-    for year in (2011, 2013, 2017, 2018, 2025, 2026):
+    for year in (2025, 2026):
         r = row(s, JP, year)
         assert r["status"] == "gap" and math.isnan(r["value"]), year
         assert r["note"].startswith("GAP"), year
-    for year in (2023, 2024):
-        assert row(s, KR, year)["status"] == "gap"
     assert row(s, KR, 2027)["note"].startswith("NOT YET DETERMINED")
+    assert S.gap_years(s, JP)["gap"] == ["FY2025", "FY2026"]
 
 
-def test_years_not_researched_are_no_record_not_gaps(ref):
+def test_japan_is_drawn_from_fy1999_to_fy2024_on_one_basis_or_marked(ref):
+    s = S.burden_series(ref, P.validate(currency="JPY", start_year=1999))
+    japan = s[(s["country"] == JP) & s["year"].between(1999, 2024)]
+    assert (japan["status"] == "value").all()  # every year has a drawn value
+    assert S.line_gaps(s, JP) == ["FY2001", "FY2007", "FY2011", "FY2013", "FY2017", "FY2018",
+                                  "FY2025", "FY2026"]
+    assert S.drawn_apart(s, JP) == {"settled": ["FY2001"], "request": ["FY2007"],
+                                    "draft budget": ["FY2011", "FY2017", "FY2018"],
+                                    "derived": ["FY2013"]}
+    assert S.weak_only(s, JP) == ["FY2007"]
+
+
+def test_no_line_mixes_bases(ref):
+    for overrides in ({}, {"currency": "JPY", "start_year": 1978, "real": True}, {"currency": "KRW"}):
+        s = S.burden_series(ref, P.validate(overrides))
+        line = s[s["drawn"] == "line"]
+        for country, rows in line.groupby("country"):
+            assert set(rows["basis_kind"]) == {reference.SERIES_BASIS[country]}, (country, overrides)
+        # everything with a value is either on the line or drawn apart, never silently mixed in
+        assert set(s.loc[s["status"] == "value", "drawn"]) <= set(S.DRAWN)
+        off = s[s["drawn"].isin(["other basis", "derived"])]
+        assert (off["basis_kind"] != off["country"].map(reference.SERIES_BASIS)).all()
+
+
+def test_derived_values_are_drawn_as_derived(ref):
     s = S.burden_series(ref, P.validate())
-    r = row(s, JP, 2003)
-    assert r["status"] == "no record"
-    assert "not researched" in r["note"]
-    gaps = S.gap_years(s, JP)
-    assert gaps["gap"] == ["FY2011", "FY2013", "FY2017", "FY2018", "FY2025", "FY2026"]
-    assert gaps["no record"] == ["FY2001", "FY2002", "FY2003", "FY2004", "FY2005", "FY2007"]
+    for country, year, amount in ((KR, 2023, 1289.6), (KR, 2024, 1346.3), (JP, 2013, 186.0)):
+        r = row(s, country, year)
+        assert r["amount"] == amount and r["drawn"] == "derived", (country, year)
+    assert row(s, KR, 2025)["drawn"] == "line" and row(s, KR, 2022)["drawn"] == "line"
 
 
 def test_constant_prices_deflate_with_cpi(ref):
@@ -220,8 +241,22 @@ def test_per_member_uses_the_nearest_troop_count_within_two_years(ref):
     r = row(t, KR, 2022)
     assert r["troops_year"] == 2021 and r["troops"] == 28500
     assert r["value"] == pytest.approx(row(s, KR, 2022)["value"] / 28500)
-    assert math.isnan(row(t, JP, 2016)["value"])  # 2013 and 2019 are both 3 years away
+    assert math.isnan(row(t, JP, 2005)["value"])  # 2000 and 2008 are 5 and 3 years away
     assert row(t, JP, 2020)["troops_year"] == 2019  # a tie takes the earlier count
+
+
+def test_per_member_divides_one_basis_by_one_basis(ref):
+    s = S.burden_series(ref, P.validate())
+    t = S.per_member(s, ref)
+    # official counts only: FY1999 takes the official 47,000 of 2000, not DoD's 42,962 of 1998
+    assert row(t, JP, 1999)["troops"] == 47000
+    assert set(t.loc[t["value"].notna(), "troops_basis"]) == {"official"}
+    # a payment drawn apart from the line (derived, another basis) is not divided
+    for country, year in ((KR, 2023), (KR, 2024), (JP, 2013), (JP, 2011)):
+        r = row(t, country, year)
+        assert math.isnan(r["value"]) and "drawn apart" in r["note"], (country, year)
+    dod = S.per_member(s, ref, basis="DoD count")
+    assert row(dod, KR, 2016)["troops"] == 24189
 
 
 # --------------------------------------------------------------------------------- sentences

@@ -101,7 +101,7 @@ def broken_seeds(tmp_path: Path, case: str) -> Path:
         rows = (seeds / "manifest.csv").read_text(encoding="utf-8").splitlines(keepends=True)
         (seeds / "manifest.csv").write_text("".join(rows + rows[1:2]), encoding="utf-8")
     elif case == "manifest-bad-date":
-        text = (seeds / "manifest.csv").read_text(encoding="utf-8").replace("2020-11-18", "18 Nov 2020", 1)
+        text = (seeds / "manifest.csv").read_text(encoding="utf-8").replace("2020-11-11", "11 Nov 2020", 1)
         (seeds / "manifest.csv").write_text(text, encoding="utf-8")
     return seeds
 
@@ -114,7 +114,7 @@ def broken_seeds(tmp_path: Path, case: str) -> Path:
         ("50mb", "dump.txt: 52.5 MB is too large"),
         ("manifest-missing-column", "missing column 'origin_language'"),
         ("manifest-duplicate", "listed twice"),
-        ("manifest-bad-date", "'18 Nov 2020' is not a date"),
+        ("manifest-bad-date", "'11 Nov 2020' is not a date"),
     ],
 )
 def test_broken_seeds_through_render(tmp_path, case, fragment):
