@@ -115,7 +115,10 @@ class _Context:
         records = reference.records
         if len(records):
             cols = ["country", "period", "amount_base", "currency", "scope", "record_id"]
-            for row in records[records["amount"].notna()][cols].itertuples(index=False):
+            usable = records["amount"].notna()
+            if "basis_kind" in records:
+                usable &= records["basis_kind"] != "derived"
+            for row in records[usable][cols].itertuples(index=False):
                 self.any_record.setdefault((row.country, row.period), []).append(row)
 
     def published(self, claim):
@@ -131,7 +134,9 @@ class _Context:
         elif kind == "total":
             return None
         rows = self.reference.find(country, period, scope=SCOPE[country], measure=measure)
-        rows = rows[rows["amount"].notna()] if len(rows) else rows
+        if len(rows):
+            # a derived value (Korea 2023-24 from the 11th SMA's rule) is no evidence against a claim
+            rows = rows[rows["amount"].notna() & (rows.get("basis_kind", "") != "derived")]
         if not len(rows):
             return self._mean_of_years(country, period) if measure == "annual_avg" else None
         # Korea's early years have a USD and a KRW record: the claim's own currency first (no rate
