@@ -268,6 +268,8 @@ _WORD_UNIT = {
     "dollar": "USD", "buck": "USD", "cent": "USD¢", "pence": "GBP¢", "penn": "GBP¢", "pound": "GBP",
     "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "euro": "EUR", "won": "KRW", "franc": "CHF",
 }
+_MINOR_AFTER = re.compile(
+    rf"\s+(?P<n>\d{{1,2}}|(?:{_NUMWORD}))(?=\s*(?:[.,;:)]|$|(?:each|a|per|apiece|for)\b))", re.I)
 _MAJOR_BEFORE = re.compile(r"(?P<cur>dollars?|pounds?|euros?|yuan|yen)[\s,]*(?:and\s+)?$", re.I)
 _WEIGHT = re.compile(r"\b(?:lost|lose|gained|gain|weigh\w*|heavier|lighter)\b[^.]*$", re.I)
 _RESOLUTION = {"360", "480", "720", "1080", "1440", "2160"}
@@ -360,6 +362,8 @@ def _amount_before(text: str, end: int) -> tuple[int, Decimal, bool, bool, str] 
         tokens.insert(0, piece)
         pos -= len(piece)
         i -= 1
+        if piece[0].isdigit() and not (i >= 1 and pieces[i - 1].lower() == "point"):
+            break  # a numeral starts its number: "2021 and 1,247.2 billion won" is one amount, not a sum
     if not tokens:
         return None
     if pos > 0 and window[pos - 1] in "$.,":
@@ -376,7 +380,7 @@ def _amount_before(text: str, end: int) -> tuple[int, Decimal, bool, bool, str] 
     read = words_value(tokens)
     if read is None:
         return None
-    spelled = any(not t[0].isdigit() and t.lower() not in _SCALE_WORDS for t in tokens)
+    spelled = any(not t[0].isdigit() and t.lower() not in _SCALE_WORDS and t.lower() != "and" for t in tokens)
     return start, read[0], read[1], spelled, mod_unit
 
 
@@ -408,14 +412,16 @@ def english_money(text: str) -> Iterator[Form]:
         if minor:
             unit = "EUR" if mod_unit == "EUR" else unit[:3]
             value = value / 100
-        if not (spelled or spoken or minor or mod_unit):
+        hyphen = text[m.start() - 1] == "-"  # "a 5-dollar bill"
+        if not (spelled or spoken or minor or mod_unit or hyphen):
             continue  # a plain "5,000 dollars" is the suffix rule's
         low = cur.lower()
         if low == "won" and not any(w in text[start: m.start()].lower() for w in ("illion", "thousand", "bn", "tn", "mn")):
             continue  # "which one won": the verb, unless an amount that large stands before it
         if low.startswith("pound") and _WEIGHT.search(text[max(0, start - 60): start]):
             continue  # "lost ten pounds": weight
-        rule = "money.spoken_decimal" if spoken else "money.spelled" if spelled else "money.minor_unit" if minor else "money.named_currency"
+        rule = ("money.spoken_decimal" if spoken else "money.spelled" if spelled else "money.minor_unit" if minor
+                else "money.named_currency" if mod_unit else "money.suffix.hyphen")
         if minor:
             major = _MAJOR_BEFORE.search(text[max(0, start - 30): start])
             if major:
@@ -425,6 +431,13 @@ def english_money(text: str) -> Iterator[Form]:
                     unit = _word_unit(major.group("cur")) or unit
                     yield Form(whole[0], m.end(), whole[1] + value, unit, rule + ".with_cents")
                     continue
+        # "ten pounds fifty", "two dollars forty": the minor unit spoken after the major one, unnamed
+        after = _MINOR_AFTER.match(text, m.end()) if not minor and low.startswith(("pound", "dollar", "euro")) else None
+        if after:
+            cents = words_value([after.group("n")])
+            if cents is not None and 0 < cents[0] < 100:
+                yield Form(start, after.end("n"), value + cents[0] / 100, unit, rule + ".with_minor")
+                continue
         yield Form(start, m.end(), value, unit, rule)
 
 

@@ -145,3 +145,9 @@ def _spell(n: int) -> str:
     if n >= 20:
         return _TENS[n // 10] + ("-" + _ONES[n % 10] if n % 10 else "")
     return _ONES[n]
+
+
+def test_numerals_joined_by_and_are_two_amounts_not_a_sum():
+    claims = money_claims("Seoul paid 1,193.3 billion won in 2021 and 1,247.2 billion won in 2022.", "en")
+    assert [(c.value, c.unit) for c in claims] == [(D(1_193_300_000_000), "KRW"), (D(1_247_200_000_000), "KRW")]
+    assert [c.surface for c in claims] == ["1,193.3 billion won", "1,247.2 billion won"]
