@@ -273,7 +273,7 @@ _MINOR_AFTER = re.compile(
 _MAJOR_BEFORE = re.compile(r"(?P<cur>dollars?|pounds?|euros?|yuan|yen)[\s,]*(?:and\s+)?$", re.I)
 _WEIGHT = re.compile(r"\b(?:lost|lose|gained|gain|weigh\w*|heavier|lighter)\b[^.]*$", re.I)
 _RESOLUTION = {"360", "480", "720", "1080", "1440", "2160"}
-_WINDOW = 160
+_WINDOW = 100
 
 
 def _word_unit(cur: str) -> str:
@@ -458,25 +458,21 @@ def reuters_yen(text: str) -> Iterator[Form]:
         yield Form(m.start(), m.end(), value, "JPY", "money.prefix.reuters_y")
 
 
-_CHINA = re.compile(r"\b(?:China|Chinese|Beijing|Shanghai)\b|中国", re.I)
 _JAPAN = re.compile(r"\b(?:Japan|Japanese|Tokyo|Osaka|Okinawa)\b|日本", re.I)
 _YUAN = re.compile(r"\b(?:yuan|renminbi|RMB|CNY)\b|人民元|人民币", re.I)
 _YEN = re.compile(r"\b(?:yen|JPY)\b|円", re.I)
 
 
 def yen_sign_currency(text: str) -> tuple[str, str]:
-    """What a bare "¥" means in this story: yen, unless the story names the yuan and never the yen,
-    or is plainly about China (three or more mentions of China and none of Japan). A passing
-    "China has 1.4 billion people" in a Japan story does not turn its yen into yuan.
-    Returns (unit, why); why is empty for the default reading."""
+    """What a bare "¥" means in this story: yen, unless the story names the yuan (yuan, renminbi,
+    RMB, 人民元) and names neither the yen nor Japan. Mentions of China alone do not decide it: a
+    burden story that says "China" three times still prices in yen. Returns (unit, why); why is
+    empty for the default reading."""
     lower = text.lower()
-    if not any(w in lower for w in ("yuan", "renminbi", "rmb", "cny", "人民", "china", "chinese", "beijing", "shanghai", "中国")):
+    if not any(w in lower for w in ("yuan", "renminbi", "rmb", "cny", "人民")):
         return "JPY", ""
-    if _YUAN.search(text) and not _YEN.search(text):
-        return "CNY", "¥ read as yuan: the story names the yuan, never the yen"
-    china = len(_CHINA.findall(text))
-    if china >= 3 and not _JAPAN.search(text):
-        return "CNY", f"¥ read as yuan: a China story ({china} mentions of China, none of Japan)"
+    if _YUAN.search(text) and not _YEN.search(text) and not _JAPAN.search(text):
+        return "CNY", "¥ read as yuan: the story names the yuan, never the yen or Japan"
     return "JPY", ""
 
 

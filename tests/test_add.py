@@ -251,3 +251,19 @@ def test_command_refuses_a_non_article(seeds):
     assert_one_line_error(proc, "no_main_text.html: the page has no main text")
     bad = run("add", str(PAGES / "blog.html"), "--seeds", str(seeds), "--timeout", "0")
     assert_one_line_error(bad, "--timeout")
+
+
+def test_pages_in_legacy_encodings_and_the_same_text_in_another_encoding_is_a_duplicate(seeds, tmp_path):
+    euc_kr = tmp_path / "korean_daily_euc_kr.html"
+    page = (PAGES / "korean_daily.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="euc-kr"')
+    euc_kr.write_bytes(page.encode("euc_kr"))
+    sjis = tmp_path / "japanese_daily_no_charset.htm"
+    sjis.write_bytes((PAGES / "japanese_daily.html").read_text(encoding="utf-8")
+                     .replace('<meta charset="utf-8">', "").encode("shift_jis"))
+    ko = add_article(str(euc_kr), seeds)
+    ja = add_article(str(sjis), seeds)
+    assert ko.path.read_text(encoding="utf-8").startswith("한미 방위비분담금 1조1833억원 합의\n")
+    assert ja.path.read_text(encoding="utf-8").startswith("在日米軍駐留経費、5年で1兆551億円")
+    assert [r["origin_language"] for r in manifest_rows(seeds)[-2:]] == ["ko", "ja"]
+    with pytest.raises(DuplicateArticleError, match=ko.path.name):
+        add_article(str(PAGES / "korean_daily.html"), seeds)

@@ -84,7 +84,8 @@ def test_each_claim_names_the_rule_that_read_it(text, value, unit, rule):
 
 def test_yen_sign_reads_as_yuan_only_in_a_china_story():
     assert mf.yen_sign_currency("In Beijing noodles cost ¥25 as the yuan weakens.")[0] == "CNY"
-    assert mf.yen_sign_currency("Beijing, Shanghai and China: ¥25.")[0] == "CNY"
+    assert mf.yen_sign_currency("Beijing, Shanghai and China: ¥25.") == ("JPY", "")  # no yuan named
+    assert mf.yen_sign_currency("Japan and China: ¥25, as the yuan weakens.") == ("JPY", "")
     assert mf.yen_sign_currency("TOKYO -- Japan pays ¥211 billion. China has 1.4 billion people.") == ("JPY", "")
     assert mf.yen_sign_currency("A coffee costs ¥450.") == ("JPY", "")
     (c,) = money_claims("In Beijing a bowl of noodles costs ¥25, as China's yuan weakens.", "en")
