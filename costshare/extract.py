@@ -37,12 +37,14 @@ SCALES = {
 CJK_SCALES = {"조": 10**12, "兆": 10**12, "억": 10**8, "億": 10**8, "만": 10**4, "万": 10**4, "萬": 10**4}
 
 _COMMA_DECIMAL = r"\d{1,3},\d{1,2}(?=[\s-]?(?:trillion|billion|million|trln|trn|bln|mln|bn|mn|tn)\b)"
-_DIGITS = rf"(?:{_COMMA_DECIMAL}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# only the money patterns try the comma decimal: every pattern pays for an alternative at each digit
+_MONEY_DIGITS = rf"(?:{_COMMA_DECIMAL}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?"
 _WORDNUM = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a|an|half\s+a)"
 # A word number counts as an amount only before a scale word ("one trillion yen"); checking that
 # first keeps the patterns from trying every article "a" in the text.
 _WORDNUM_SCALED = rf"\b{_WORDNUM}(?=\s?(?:trillion|billion|million|thousand)\b)"
-_NUM = rf"(?:{_DIGITS}|{_WORDNUM_SCALED})"
+_NUM = rf"(?:{_MONEY_DIGITS}|{_WORDNUM_SCALED})"
 _SCALE_WORD = r"(?:trillion|billion|million|thousand|trln|trn|bln|mln|bn|mn|tn)"
 _SCALE = rf"(?:[\s-]?{_SCALE_WORD}\b|(?:m|b|k)\b)"  # a following full stop ends the sentence
 _SEP = r"(?:\s?(?:-|to)\s?|—)"  # range separators ("210 to 220", "210-220"); "and" lists two amounts
@@ -74,7 +76,7 @@ _SUFFIX_CCY = [
 _LEFT = r"(?<![A-Za-z0-9_.,$¥₩€£/])"  # not inside another token (a model number, a date, a URL); CJK may touch
 
 MONEY_PREFIXED = re.compile(
-    rf"{_LEFT}{_PREFIX_RE}(?P<lo>{_DIGITS}|{_WORDNUM})(?P<lo_scale>{_SCALE})?"
+    rf"{_LEFT}{_PREFIX_RE}(?P<lo>{_MONEY_DIGITS}|{_WORDNUM})(?P<lo_scale>{_SCALE})?"
     rf"(?:{_SEP}(?:US\$|\$|¥|₩|€|£|S\$)?(?P<hi>{_DIGITS})(?P<hi_scale>{_SCALE})?)?"
     rf"(?:{_SUFFIX_RE})?",
     re.I,

@@ -384,6 +384,28 @@ def _amount_before(text: str, end: int) -> tuple[int, Decimal, bool, bool, str] 
     return start, read[0], read[1], spelled, mod_unit
 
 
+_NUMERAL_CHARS = frozenset("0123456789,.")
+
+
+def _plain_numeral_before(text: str, end: int, cur: str) -> bool:
+    """Is the currency word at ``end`` preceded by a plain numeral, with or without a scale word
+    ("200 billion yen", "5,000 dollars")? Those are the suffix rule's; checked with str.split
+    because it is the common case and the full backwards reading is ten times dearer."""
+    if not end or not text[end - 1].isspace() or cur.startswith(("cent", "pence", "penn")):
+        return False
+    parts = text[max(0, end - 40): end].split()
+    if not parts:
+        return False
+    last = parts[-1]
+    if last.lower() in _SCALE_WORDS:
+        if len(parts) < 2:
+            return False
+        last = parts[-2]
+        if len(parts) > 2 and parts[-3].lower() == "point":
+            return False
+    return last[0].isdigit() and all(ch in _NUMERAL_CHARS for ch in last)
+
+
 def english_money(text: str) -> Iterator[Form]:
     """Amounts before an English currency word that the plain patterns leave out: spelled-out or
     spoken numbers, cents and pence (alone or after dollars/pounds), and currencies named with a
@@ -401,6 +423,8 @@ def english_money(text: str) -> Iterator[Form]:
         cur = m.group("cur")
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             continue  # inside a word ("Dayton", "sweeten")
+        if _plain_numeral_before(text, m.start(), cur):
+            continue  # "200 billion yen": the suffix rule's, and by far the most common case
         read = _amount_before(text, m.start())
         if read is None:
             continue
