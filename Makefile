@@ -42,6 +42,7 @@ notebooks: venv ## re-execute the notebooks in place (new nbval baselines; no ti
 
 bench: venv sysdeps ## run the benchmarks (they print their figures; a few minutes)
 	$(PY) benchmarks/extract_throughput.py
+	$(PY) benchmarks/currency_suite.py
 	$(PY) benchmarks/import_time.py
 	$(PY) benchmarks/render_time.py
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m costshare extract|render``. Errors are one line on stderr."""
+"""Command line: ``python -m costshare extract|add|render``. Errors are one line on stderr."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", required=True, help="folder to write claims.csv and findings.csv into")
     ex.add_argument("--reference", default=None, help="reference data folder (default data/reference)")
     ex.set_defaults(func=_extract)
+    from costshare import add
+
+    add.add_parser(sub)
     try:
         from costshare import render
     except ImportError:  # the render command arrives with the briefing

@@ -17,8 +17,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from costshare.corpus import Article
+from costshare.moneyforms import MONEY_CJK, money_forms, yen_sign_currency
 
-UNITS_MONEY = ("USD", "JPY", "KRW", "EUR", "GBP", "CNY", "SGD", "AUD", "CAD", "HKD", "TWD", "NZD", "INR")
+UNITS_MONEY = ("USD", "JPY", "KRW", "EUR", "GBP", "CNY", "SGD", "AUD", "CAD", "HKD", "TWD", "NZD", "INR", "CHF")
 
 # --- numbers -----------------------------------------------------------------------------------
 
@@ -35,14 +36,17 @@ SCALES = {
 }
 CJK_SCALES = {"조": 10**12, "兆": 10**12, "억": 10**8, "億": 10**8, "만": 10**4, "万": 10**4, "萬": 10**4}
 
+_COMMA_DECIMAL = r"\d{1,3},\d{1,2}(?=[\s-]?(?:trillion|billion|million|trln|trn|bln|mln|bn|mn|tn)\b)"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# only the money patterns try the comma decimal: every pattern pays for an alternative at each digit
+_MONEY_DIGITS = rf"(?:{_COMMA_DECIMAL}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?"
 _WORDNUM = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a|an|half\s+a)"
 # A word number counts as an amount only before a scale word ("one trillion yen"); checking that
 # first keeps the patterns from trying every article "a" in the text.
 _WORDNUM_SCALED = rf"\b{_WORDNUM}(?=\s?(?:trillion|billion|million|thousand)\b)"
-_NUM = rf"(?:{_DIGITS}|{_WORDNUM_SCALED})"
+_NUM = rf"(?:{_MONEY_DIGITS}|{_WORDNUM_SCALED})"
 _SCALE_WORD = r"(?:trillion|billion|million|thousand|trln|trn|bln|mln|bn|mn|tn)"
-_SCALE = rf"(?:\s?{_SCALE_WORD}\b|(?:m|b|k)\b)"  # a following full stop ends the sentence
+_SCALE = rf"(?:[\s-]?{_SCALE_WORD}\b|(?:m|b|k)\b)"  # a following full stop ends the sentence
 _SEP = r"(?:\s?(?:-|to)\s?|—)"  # range separators ("210 to 220", "210-220"); "and" lists two amounts
 
 # prefixes: the longest first so "US$" wins over "$"
@@ -72,7 +76,7 @@ _SUFFIX_CCY = [
 _LEFT = r"(?<![A-Za-z0-9_.,$¥₩€£/])"  # not inside another token (a model number, a date, a URL); CJK may touch
 
 MONEY_PREFIXED = re.compile(
-    rf"{_LEFT}{_PREFIX_RE}(?P<lo>{_DIGITS}|{_WORDNUM})(?P<lo_scale>{_SCALE})?"
+    rf"{_LEFT}{_PREFIX_RE}(?P<lo>{_MONEY_DIGITS}|{_WORDNUM})(?P<lo_scale>{_SCALE})?"
     rf"(?:{_SEP}(?:US\$|\$|¥|₩|€|£|S\$)?(?P<hi>{_DIGITS})(?P<hi_scale>{_SCALE})?)?"
     rf"(?:{_SUFFIX_RE})?",
     re.I,
@@ -91,12 +95,6 @@ MONEY_BARE = re.compile(
     rf"(?:{_SEP}(?P<hi>{_DIGITS})(?P<hi_scale>\s?(?:trillion|billion|million|trln|trn|bn|mn|tn)\b))?"
     r"(?=\s*(?:[)\]\-—,.;:]|$|(?:a|per|each|annually|yearly|this|last|next|for|in|over|from|to|and|or|by|as|on|at|under|with)\b))",
     re.I,
-)
-_KG = r"\d+(?:[,.]\d+)*(?:\s?[천千](?:\s?\d+)?)?|\d*\s?[천千](?:\s?\d+)?"
-MONEY_CJK = re.compile(
-    rf"(?P<q>약\s?|約\s?|대략\s?)?(?=\d)"
-    rf"(?:(?P<jo>{_KG})\s?[조兆]\s?)?(?:(?P<eok>{_KG})\s?[억億]\s?)?(?:(?P<man>{_KG})\s?[만万萬]\s?)?"
-    rf"(?P<yeo>여\s?)?(?P<cur>원|엔|달러|円|ドル|ウォン|위안|元)"
 )
 
 PERCENT = re.compile(
@@ -152,17 +150,20 @@ def to_decimal(token: str) -> Decimal | None:
     parts = t.split(" ")
     if len(parts) == 2 and parts[0] in WORD_NUMBERS and parts[1] in ("thousand", "hundred"):
         return Decimal(WORD_NUMBERS[parts[0]]) * (1000 if parts[1] == "thousand" else 100)
-    t = t.replace(",", "")
+    t = t.replace(",", ".") if _COMMA_DECIMAL_RE.fullmatch(t) else t.replace(",", "")
     try:
         return Decimal(t)
     except InvalidOperation:
         return None
 
 
+_COMMA_DECIMAL_RE = re.compile(r"\d{1,3},\d{1,2}")
+
+
 def _scale(token: str | None) -> int:
     if not token:
         return 1
-    return SCALES[token.strip().lower().rstrip(".")]
+    return SCALES[token.strip().lstrip("-").strip().lower().rstrip(".")]
 
 
 def _cjk_group(token: str | None) -> Decimal:
@@ -298,15 +299,23 @@ def _ccy_from_suffix(post: str) -> str:
 
 def _money_matches(text: str) -> Iterable[_Match]:
     lower = text.lower()
+    yen_sign: tuple[str, str] | None = None
     for m in MONEY_PREFIXED.finditer(text):
         pre = re.sub(r"\s", "", m.group("pre"))
         unit = _CUR_PREFIX.get(pre) or _CUR_PREFIX.get(pre.upper(), "")
+        rule = "money.prefix"
+        if pre == "¥" and not m.group("post"):
+            yen_sign = yen_sign or yen_sign_currency(text)
+            if yen_sign[1]:
+                unit, rule = yen_sign[0], f"money.prefix({yen_sign[1]})"
+        if _COMMA_DECIMAL_RE.fullmatch(m.group("lo")):
+            rule += ".comma_decimal"
         if m.group("post"):
             unit = _ccy_from_suffix(m.group("post")) if pre == "$" else unit or _ccy_from_suffix(m.group("post"))
         lo = to_decimal(m.group("lo"))
         if lo is None or (m.group("lo").lower() in ("a", "an") and not m.group("lo_scale")):
             continue
-        if pre in ("W", "Won") and not m.group("lo_scale"):
+        if pre.lower() in ("w", "won") and not m.group("lo_scale"):
             continue  # "W1" alone is a model name more often than money
         hi_scale = m.group("hi_scale")
         lo_scale = m.group("lo_scale") or hi_scale
@@ -314,9 +323,9 @@ def _money_matches(text: str) -> Iterable[_Match]:
         high = to_decimal(m.group("hi")) * _scale(hi_scale or lo_scale) if m.group("hi") else None
         if high is not None and high <= value:
             end = m.start("hi") - len(re.match(r".*?(\s?(?:-|to)\s?)$", text[m.start(): m.start("hi")]).group(1))
-            yield _Match(m.start(), end, value, unit, "money.prefix", priority=3)
+            yield _Match(m.start(), end, value, unit, rule, priority=3)
             continue
-        yield _Match(m.start(), m.end(), value, unit, "money.prefix" + (".range" if high else ""), high, priority=3)
+        yield _Match(m.start(), m.end(), value, unit, rule + (".range" if high else ""), high, priority=3)
     for m in MONEY_SUFFIXED.finditer(text):
         lo = to_decimal(m.group("lo"))
         if lo is None:
@@ -332,19 +341,10 @@ def _money_matches(text: str) -> Iterable[_Match]:
         high = to_decimal(m.group("hi")) * _scale(hi_scale or m.group("lo_scale")) if m.group("hi") else None
         if high is not None and high < value:
             continue
-        yield _Match(m.start(), m.end(), value, unit, "money.suffix" + (".range" if high else ""), high, priority=3)
-    for m in (MONEY_CJK.finditer(text) if _CJK_CURRENCY.search(text) else ()):
-        if not (m.group("jo") or m.group("eok") or m.group("man")):
-            continue
-        value = (
-            _cjk_group(m.group("jo")) * CJK_SCALES["조"]
-            + _cjk_group(m.group("eok")) * CJK_SCALES["억"]
-            + _cjk_group(m.group("man")) * CJK_SCALES["만"]
-        )
-        unit = {"원": "KRW", "엔": "JPY", "달러": "USD", "円": "JPY", "ドル": "USD", "ウォン": "KRW", "위안": "CNY", "元": "CNY"}[m.group("cur")]
-        start = m.start("jo") if m.group("jo") else m.start("eok") if m.group("eok") else m.start("man")
-        qualifier = "about" if m.group("q") else ("more than" if m.group("yeo") else "")
-        yield _Match(start, m.end(), value, unit, "money.cjk", qualifier=qualifier, priority=3)
+        rule = "money.suffix" + (".comma_decimal" if _COMMA_DECIMAL_RE.fullmatch(m.group("lo")) else "")
+        yield _Match(m.start(), m.end(), value, unit, rule + (".range" if high else ""), high, priority=3)
+    for f in money_forms(text):
+        yield _Match(f.start, f.end, f.value, f.unit, f.rule, qualifier=f.qualifier, priority=3)
     for m in (MONEY_BARE.finditer(text) if _any(lower, "illion", "bn", "mn", "tn", "trn", "trln") else ()):
         lo = to_decimal(m.group("lo"))
         if lo is None:
@@ -360,7 +360,6 @@ def _any(lower: str, *words: str) -> bool:
     return any(w in lower for w in words)
 
 
-_CJK_CURRENCY = re.compile("[원엔円元]|달러|ドル|ウォン|위안")
 
 
 def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
@@ -437,6 +436,9 @@ def extract_claims(article: Article) -> list[Claim]:
             sent_i += 1
         start, end = norm.span(m.start, m.end)
         qualifier = m.qualifier or _qualifier(text, m.start, m.end)
+        rule = m.rule
+        if rule.startswith("money") and "\n" in article.text[start:end]:
+            rule += ".linebreak"  # read across a line break: say so, the reader may want to look
         claims.append(
             Claim(
                 id=f"{stem}:{start}",
@@ -449,7 +451,7 @@ def extract_claims(article: Article) -> list[Claim]:
                 value_high=canonical(m.value_high) if m.value_high is not None else None,
                 unit=m.unit,
                 qualifier=qualifier,
-                rule=m.rule,
+                rule=rule,
                 _nstart=m.start,
                 _nend=m.end,
                 _sent=sent_i,

@@ -338,6 +338,20 @@ def compact_periods(periods: Iterable[str]) -> str:
 # --------------------------------------------------------------------------------- claims
 
 
+#: Below these an amount is a price, a fee or a small cost in a story, never a year's host-nation
+#: payment or an agreement's total (the smallest on record: Korea 1991, 107.3 billion won; Japan's
+#: and the dollar figures are hundreds of times the floor). Small amounts stay claims, listed in the
+#: appendix; they never reach a burden chart. A slip of a power of ten ("193 million yen" for
+#: billion) stays above the floor and is reconciliation's to flag.
+BURDEN_FLOOR = {"USD": 10**6, "JPY": 10**8, "KRW": 10**9}
+
+
+def is_burden_sized(value, unit: str) -> bool:
+    """Could ``value`` ``unit`` be a host-nation payment at all (see BURDEN_FLOOR)?"""
+    floor = BURDEN_FLOOR.get(unit)
+    return floor is not None and value >= floor
+
+
 def claims_vs_records(extraction, params) -> pd.DataFrame:
     """Each money claim about one year's payment or a multi-year total (kinds ``annual`` and
     ``total``; JPY, KRW or USD) of a country in ``params.countries``, beside the reference record
@@ -354,7 +368,7 @@ def claims_vs_records(extraction, params) -> pd.DataFrame:
     rows = []
     for c in extraction.claims:
         if (c.kind not in ("annual", "total") or c.unit not in ("JPY", "KRW", "USD")
-                or c.country not in params.countries):
+                or c.country not in params.countries or not is_burden_sized(c.value, c.unit)):
             continue
         span = parse_period(c.period)
         if span is None:

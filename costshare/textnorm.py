@@ -64,16 +64,50 @@ class NormText:
 
 _TABLE = str.maketrans(_TRANSLATE)
 _DROP_RE = re.compile("[" + "".join(sorted(_DROP)) + "]")
+# A line break inside a number, where print or a copy-paste wrapped it ("1,0\n55.1 billion yen",
+# "201.\n7 billion"): removed so the number reads whole. Only where the number is visibly
+# unfinished: after a thousands comma or an incomplete group ("1,\n055", "1,0\n55"), before a
+# decimal part ("1,055\n.1"), or after a decimal point when an amount follows and the left side is
+# no year ending a sentence ("in 2019.\n200 billion" stays two sentences).
+_BEFORE_BREAK = re.compile(r"(?:\d,\d{0,2}|(?P<point>\d\.)|\d)[ \t]*\r?$")
+_AFTER_BREAK = re.compile(r"[ \t]*(?:[.,]\d|(?P<digit>\d))")
+_AMOUNT_AFTER = re.compile(r"\d[\d,.]*\s?(?:trillion|billion|million|trln|trn|bln|mln|bn|mn|tn|yen|won|dollars?|euros?|[兆億万조억만원円])")
+_YEAR_END = re.compile(r"(?<!\d)(?:19|20)\d\d\.[ \t]*\r?$")
+
+
+def _broken_numbers(text: str) -> set[int]:
+    """Indices of the line-break characters inside broken numbers (and the blanks around them)."""
+    out: set[int] = set()
+    nl = text.find("\n")
+    while nl > 0:
+        left = text[max(0, nl - 8): nl]
+        before = _BEFORE_BREAK.search(left)
+        after = _AFTER_BREAK.match(text, nl + 1)
+        if before and after:
+            if before.group(0)[0].isdigit() and "," in before.group(0):
+                ok = after.group("digit") is not None  # "1,\n055", "1,0\n55"
+            elif before.group("point"):
+                # "201.\n7 billion": an amount must follow, and a year ending a sentence is no number
+                ok = bool(after.group("digit")) and not _YEAR_END.search(left) and bool(
+                    _AMOUNT_AFTER.match(text, after.start("digit")))
+            else:
+                ok = after.group("digit") is None  # "1,055\n.1"
+            if ok:
+                lo = nl - (len(before.group(0)) - len(before.group(0).rstrip(" \t\r")))
+                out.update(range(lo, after.end() - (2 if after.group("digit") is None else 1)))
+        nl = text.find("\n", nl + 1)
+    return out
 
 
 def normalize(original: str) -> NormText:
-    if not _DROP_RE.search(original):
+    broken = _broken_numbers(original)
+    if not broken and not _DROP_RE.search(original):
         # Replacements are one character for one, so offsets stay the identity.
         return NormText(original.translate(_TABLE))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(original):
-        if ch in _DROP:
+        if ch in _DROP or i in broken:
             continue
         out.append(_TRANSLATE.get(ch, ch))
         origin.append(i)

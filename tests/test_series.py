@@ -301,3 +301,22 @@ def test_short_money_and_compact_periods():
 def test_series_does_not_import_matplotlib():
     code = "import sys, costshare.series; assert 'matplotlib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=paths.ROOT)
+
+
+def test_small_amounts_never_reach_a_burden_chart(tmp_path):
+    """A price in a burden story is attributed like any claim ("Japan will pay 20 dollars a year
+    ... under the host-nation support deal" reads as annual), but it is no payment: it stays out
+    of the claims the charts draw."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "small.txt").write_text(
+        "Japan will pay 20 dollars a year for each soldier's lunch in fiscal 2022 under the host-nation support deal.\n"
+        "Seoul pays 1.2 trillion won in 2021 for the SMA, while a coffee costs 4.5 달러 a year.\n"
+        "Japan pays ¥2,000 a year in fiscal 2021 for each parking permit at the bases.\n",
+        encoding="utf-8",
+    )
+    extraction = pipeline.run(seeds, paths.REFERENCE_DIR)
+    small = [c for c in extraction.claims if c.kind in ("annual", "total") and not S.is_burden_sized(c.value, c.unit)]
+    assert small, "the small amounts are claims attributed like any other"
+    charted = S.claims_vs_records(extraction, P.validate(seeds_dir=str(seeds)))
+    assert list(charted["surface"]) == ["1.2 trillion won"]
