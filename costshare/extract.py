@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from costshare.corpus import Article
+from costshare.textnorm import lookalikes
 from costshare.moneyforms import MONEY_CJK, money_forms, yen_sign_currency
 
 UNITS_MONEY = ("USD", "JPY", "KRW", "EUR", "GBP", "CNY", "SGD", "AUD", "CAD", "HKD", "TWD", "NZD", "INR", "CHF")
@@ -31,8 +32,8 @@ WORD_NUMBERS = {
 SCALES = {
     "thousand": 10**3, "k": 10**3,
     "million": 10**6, "mn": 10**6, "mln": 10**6, "mil": 10**6, "m": 10**6,
-    "billion": 10**9, "bn": 10**9, "bln": 10**9, "b": 10**9,
-    "trillion": 10**12, "trn": 10**12, "trln": 10**12, "tn": 10**12, "tr": 10**12,
+    "billion": 10**9, "bn": 10**9, "bln": 10**9, "bil": 10**9, "b": 10**9,
+    "trillion": 10**12, "trn": 10**12, "trln": 10**12, "tln": 10**12, "tn": 10**12, "tr": 10**12,
 }
 CJK_SCALES = {"조": 10**12, "兆": 10**12, "억": 10**8, "億": 10**8, "만": 10**4, "万": 10**4, "萬": 10**4}
 
@@ -45,7 +46,7 @@ _WORDNUM = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|f
 # first keeps the patterns from trying every article "a" in the text.
 _WORDNUM_SCALED = rf"\b{_WORDNUM}(?=\s?(?:trillion|billion|million|thousand)\b)"
 _NUM = rf"(?:{_MONEY_DIGITS}|{_WORDNUM_SCALED})"
-_SCALE_WORD = r"(?:trillion|billion|million|thousand|trln|trn|bln|mln|bn|mn|tn)"
+_SCALE_WORD = r"(?:trillion|billion|million|thousand|trln|trn|tln|bln|bil|mln|bn|mn|tn)"
 _SCALE = rf"(?:[\s-]?{_SCALE_WORD}\b|(?:m|b|k)\b)"  # a following full stop ends the sentence
 _SEP = r"(?:\s?(?:-|to)\s?|—)"  # range separators ("210 to 220", "210-220"); "and" lists two amounts
 
@@ -285,6 +286,10 @@ class _Match:
     priority: int = 0
 
 
+_GARBLED_PRINT = re.compile(r"[lIOo憶]")
+# a line break inside the number itself ("31.\n9 billion", "1조\n2896억원"), not between a number and
+# its unit word ("390 million\ndollars" is only wrapped text)
+_SPLIT_NUMBER = re.compile(r"[\d.,조兆억億][ \t]*\r?\n[ \t]*\d")
 _NOT_AN_AMOUNT = re.compile(r"(?:19|20)\d\d$")  # a year before "won"/"yen" with no scale word
 _VERB_WON = re.compile(r"\s+(?:the|a|an|his|her|their|its|over|by|in|out|re-?election|office|seats?|votes?)\b", re.I)
 
@@ -340,6 +345,8 @@ def _money_matches(text: str) -> Iterable[_Match]:
         value = lo * _scale(m.group("lo_scale") or hi_scale)
         high = to_decimal(m.group("hi")) * _scale(hi_scale or m.group("lo_scale")) if m.group("hi") else None
         if high is not None and high < value:
+            # "from 23.4 billion yen in fiscal 2022 to 13.3 billion yen": no range, the second amount alone
+            yield _Match(m.start("hi"), m.end(), high, unit, "money.suffix", priority=3)
             continue
         rule = "money.suffix" + (".comma_decimal" if _COMMA_DECIMAL_RE.fullmatch(m.group("lo")) else "")
         yield _Match(m.start(), m.end(), value, unit, rule + (".range" if high else ""), high, priority=3)
@@ -437,8 +444,10 @@ def extract_claims(article: Article) -> list[Claim]:
         start, end = norm.span(m.start, m.end)
         qualifier = m.qualifier or _qualifier(text, m.start, m.end)
         rule = m.rule
-        if rule.startswith("money") and "\n" in article.text[start:end]:
+        if rule.startswith("money") and _SPLIT_NUMBER.search(article.text[start:end]):
             rule += ".linebreak"  # read across a line break: say so, the reader may want to look
+        if _GARBLED_PRINT.search(article.text[start:end]) and lookalikes(article.text[start:end]) != article.text[start:end]:
+            rule += ".garbled(a letter printed for a digit)"
         claims.append(
             Claim(
                 id=f"{stem}:{start}",
@@ -481,8 +490,10 @@ def _link_restatements(claims: list[Claim], text: str) -> None:
     for prev, cur in zip(claims, claims[1:]):
         if not (_is_money(prev) and _is_money(cur)) or prev.restates:
             continue
-        if cur._sent != prev._sent or cur.unit == prev.unit and cur.unit:
+        if cur._sent != prev._sent:
             continue
+        if cur.unit == prev.unit and cur.unit and not (prev.value and abs(cur.value / prev.value - 1) < Decimal("0.005")):
+            continue  # the same currency restates only the same amount ("960.2 billion won (9,602 hundred million won)")
         if _RESTATE_GAP.match(text[prev._nend: cur._nstart]):
             cur.restates = prev.id
 

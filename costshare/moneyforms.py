@@ -97,7 +97,7 @@ _NOT_MONEY_AFTER = {
 #: Hangul that may follow 원/엔/불 and still leave it money: particles and words of measure
 _KO_PARTICLES = re.compile(
     r"(?:을|를|이|은|는|에|의|과|와|도|만|까지|부터|씩|어치|가량|가|대|선|정도|짜리|으로|로|이상|이하|미만|"
-    r"안팎|내외|수준|상당|규모|화|을|인|이다|이며|이고|였|이었|으며|에서|보다|인데|쯤|께|여|남짓|넘|초과|증|감|꼴|권)"
+    r"안팎|내외|수준|상당|규모|화|을|인|이다|이며|이고|였|이었|으며|에서|보다|인데|쯤|께|여|남짓|넘|초과|증|감|꼴|권|입니다|입니|이에요|예요)"
 )
 
 
@@ -330,7 +330,7 @@ def words_value(tokens: list[str]) -> tuple[Decimal, bool] | None:
     return (total + current, False) if seen else None
 
 
-_PIECES = re.compile(r"([\s-]+)")
+_PIECES = re.compile(r"([\s\-(\[\"\u201c]+)")
 _TOKEN_FULL = re.compile(_TOKEN, re.I)
 _MOD_TAIL = 14  # "new zealand ", the longest modifier, and its blanks
 
@@ -361,11 +361,13 @@ def _amount_before(text: str, end: int) -> tuple[int, Decimal, bool, bool, str] 
             break
         tokens.insert(0, piece)
         pos -= len(piece)
+        first = pos  # where the earliest token starts: a separator before it is not the amount's
         i -= 1
         if piece[0].isdigit() and not (i >= 1 and pieces[i - 1].lower() == "point"):
             break  # a numeral starts its number: "2021 and 1,247.2 billion won" is one amount, not a sum
     if not tokens:
         return None
+    pos = first
     if pos > 0 and window[pos - 1] in "$.,":
         return None  # part of "$5" or "1.5": the plain rules' amount
     start = end - len(window) + pos
@@ -500,8 +502,42 @@ def yen_sign_currency(text: str) -> tuple[str, str]:
     return "JPY", ""
 
 
+# --- translations and wire copy -------------------------------------------------------------------
+
+_RANGE_CJK = re.compile(
+    rf"(?P<a>{_NUMTOK})\s?(?P<sa>[億억兆조万만])\s*[～〜~\-－]\s*(?P<b>{_NUMTOK})\s?(?P<sb>[億억兆조万만])\s?(?P<cur>円|원|엔|ドル|달러)")
+_CJK_CUR_UNIT = {"円": "JPY", "엔": "JPY", "원": "KRW", "ドル": "USD", "달러": "USD"}
+#: native units left untranslated in English copy: "2,110 oku yen", "6 cho 6,852 oku yen"
+_ROMANIZED = re.compile(
+    rf"(?:(?P<cho>{_NUMTOK})\s+(?:cho|jo)\s+)?(?P<oku>{_NUMTOK})\s+(?:oku|eok)\s+(?P<cur>yen|won)\b", re.I)
+#: "1 trillion 360.8 billion won", Korean numbers read out unit by unit in translation
+_COMPOSITE = re.compile(
+    rf"(?<![\w.,])(?P<t>{_NUMTOK})\s+trillion\s+(?P<b>{_NUMTOK})\s+billion\s+(?P<cur>won|yen|dollars)\b", re.I)
+_ROMAN_UNIT = {"yen": "JPY", "won": "KRW", "dollars": "USD"}
+
+
+def _dec(tok: str) -> Decimal:
+    return Decimal(tok.replace(",", ""))
+
+
+def translation_forms(text: str) -> Iterator[Form]:
+    """Amounts a translation or a wire desk leaves half in the original's units."""
+    for m in _RANGE_CJK.finditer(text):
+        lo = _dec(m.group("a")) * _LARGE_UNITS[m.group("sa")]
+        yield Form(m.start(), m.end(), lo, _CJK_CUR_UNIT[m.group("cur")], "money.cjk.range")
+    if "oku" in text or "eok" in text:
+        for m in _ROMANIZED.finditer(text):
+            value = _dec(m.group("oku")) * 10**8 + (_dec(m.group("cho")) * 10**12 if m.group("cho") else 0)
+            yield Form(m.start(), m.end(), value, _ROMAN_UNIT[m.group("cur").lower()], "money.romanized_native")
+    if "trillion" in text:
+        for m in _COMPOSITE.finditer(text):
+            value = _dec(m.group("t")) * 10**12 + _dec(m.group("b")) * 10**9
+            yield Form(m.start(), m.end(), value, _ROMAN_UNIT[m.group("cur").lower()], "money.composite")
+
+
 def money_forms(text: str) -> Iterator[Form]:
     """Every money form of this module found in ``text``."""
+    yield from translation_forms(text)
     yield from cjk_money(text)
     yield from english_money(text)
     yield from reuters_yen(text)

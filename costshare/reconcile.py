@@ -24,9 +24,9 @@ FINDING_COLUMNS = ["id", "check", "severity", "message", "claims", "records", "s
 #: how a misprint came about, as a finding names it (the findings codebook documents each)
 MECHANISMS = ("power_of_ten", "dropped_decimal", "dropped_digit", "transposed_digit", "native_unit_rendering",
               "misprinted_conversion", "bad_conversion", "other_year", "wrong_term", "wrong_change",
-              "garbled_numeral", "unexplained", "spread")
+              "garbled_numeral", "line_break", "unexplained", "spread")
 SEVERITIES = ("error", "warning", "info")
-CHECKS = ("magnitude", "currency_pair", "stated_change", "agreement_term", "cross_source")
+CHECKS = ("print", "magnitude", "currency_pair", "stated_change", "agreement_term", "cross_source")
 
 HEDGES = {"nearly", "about", "approximately", "around", "roughly", "some", "almost", "close to", "an estimated", "estimated"}
 #: The exchange rate a reporter used may be a few days or a monthly average away from the ECB
@@ -81,6 +81,7 @@ def reconcile(claims, articles, reference) -> list:
     """All findings about a corpus's claims, in a stable order (check, article, offset)."""
     ctx = _Context(claims, articles, reference)
     findings: list[Finding] = []
+    findings += _print_defects(ctx)
     findings += _magnitude(ctx)
     findings += _currency_pairs(ctx)
     findings += _stated_changes(ctx)
@@ -256,6 +257,36 @@ def _dec(value) -> Decimal:
     """A suggested value in base units, whole where it is whole (no '199300000000.0')."""
     d = Decimal(str(value))
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+# --- print ---------------------------------------------------------------------------------------
+
+
+def _print_defects(ctx: _Context) -> list[Finding]:
+    """Amounts the article printed garbled (a letter for a digit, "9억 2500억" for 9억 2500만) or
+    broke across a line: read as meant, and said so, whatever their kind."""
+    out = []
+    for c in ctx.claims:
+        if not c.rule.startswith("money"):
+            continue
+        read = display.amount(c.value, c.unit) if c.unit in ("USD", "JPY", "KRW") else f"{c.value} {c.unit}"
+        printed = " ".join(c.surface.split())
+        if ".garbled(repeated scale" in c.rule:
+            out.append(Finding(
+                _fid("print", c), "print", "error",
+                f"{_label(c)} repeats a native unit where the next lower one was meant (억 or 億 twice); "
+                f"read as {read}.", c.id, "", Decimal(c.value), c.unit, "garbled_numeral", _order(c)))
+        elif ".garbled(" in c.rule:
+            out.append(Finding(
+                _fid("print", c), "print", "error",
+                f"\u201c{printed}\u201d ({c.article.rsplit('.', 1)[0][:3]}) prints a letter where a digit belongs; "
+                f"read as {read}.", c.id, "", Decimal(c.value), c.unit, "garbled_numeral", _order(c)))
+        elif ".linebreak" in c.rule:
+            out.append(Finding(
+                _fid("print", c), "print", "warning",
+                f"\u201c{printed}\u201d ({c.article.rsplit('.', 1)[0][:3]}) is one number split across a line break; "
+                f"read as {read}: check the original page.", c.id, "", Decimal(c.value), c.unit, "line_break", _order(c)))
+    return out
 
 
 # --- magnitude -----------------------------------------------------------------------------------

@@ -98,7 +98,9 @@ def test_offsets_point_into_the_original_text_across_line_breaks_and_full_width_
     assert (first.value, second.value) == (D(1_055_100_000_000), D(201_700_000_000))
     assert text[first.start:first.end] == "1,0\n55.1 billion yen"
     assert text[second.start:second.end] == "２，０１７億\n円"
-    assert first.rule.endswith(".linebreak") and second.rule.endswith(".linebreak")
+    assert first.rule.endswith(".linebreak")
+    # Japanese wraps lines inside words: a break between 億 and 円 is layout, not a split number
+    assert not second.rule.endswith(".linebreak")
 
 
 def test_a_year_ending_a_line_is_not_glued_to_the_next_amount():
@@ -152,3 +154,52 @@ def test_numerals_joined_by_and_are_two_amounts_not_a_sum():
     claims = money_claims("Seoul paid 1,193.3 billion won in 2021 and 1,247.2 billion won in 2022.", "en")
     assert [(c.value, c.unit) for c in claims] == [(D(1_193_300_000_000), "KRW"), (D(1_247_200_000_000), "KRW")]
     assert [c.surface for c in claims] == ["1,193.3 billion won", "1,247.2 billion won"]
+
+
+# --- forms seen in the development corpus (each missed before) -------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from costshare.extract import extract_claims as _extract  # noqa: E402
+from tests.test_extract import article as _article  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text,surface,value,unit",
+    [
+        ("Japan pays 2,110 oku yen a year.", "2,110 oku yen", "211000000000", "JPY"),
+        ("a total of 6 cho 6,852 oku yen", "6 cho 6,852 oku yen", "6685200000000", "JPY"),
+        ("Korea will pay a total of 1 trillion 360.8 billion won.", "1 trillion 360.8 billion won", "1360800000000", "KRW"),
+        ("Seoul will pay 1.0389 tln won this year.", "1.0389 tln won", "1038900000000", "KRW"),
+        ("Trump wants $8 bil. a year.", "$8 bil", "8000000000", "USD"),
+        ("年間25億～30億円を削減する。", "25億～30億円", "2500000000", "JPY"),
+        ("from last year's 960.2 billion won (9,602 hundred million won)", "9,602 hundred million won", "960200000000", "KRW"),
+        ("우리 돈으로 약 1조9천억원입니다.", "1조9천억원", "1900000000000", "KRW"),
+        # a year before "to" is no range with the amount after it
+        ("from 23.4 billion yen in fiscal 2022 to 13.3 billion yen in fiscal 2025", "13.3 billion yen", "13300000000", "JPY"),
+    ],
+)
+def test_corpus_forms(text, surface, value, unit):
+    claims = _extract(_article(text, _dt.date(2021, 1, 1)))
+    assert (surface, value, unit) in [(c.surface, format(c.value, "f"), c.unit) for c in claims]
+
+
+@pytest.mark.parametrize(
+    "text,surface,value",
+    [
+        ("Japan paid l46.2 billion yen.", "l46.2 billion yen", "146200000000"),
+        ("the $36O million contribution", "$36O million", "360000000"),
+        ("２０１７憶円を負担する。", "２０１７憶円", "201700000000"),
+    ],
+)
+def test_a_letter_printed_for_a_digit_is_read_and_named_garbled(text, surface, value):
+    (c,) = [c for c in _extract(_article(text, _dt.date(2021, 1, 1))) if c.unit in ("JPY", "USD")]
+    assert (c.surface, format(c.value, "f")) == (surface, value) and "garbled" in c.rule
+
+
+def test_a_number_split_by_a_line_break_is_read_whole_and_named():
+    text = "Seoul paid 24\n0 billion won; 내년 분담금은 1조\n2896억원이다. It paid 390 million\ndollars."
+    claims = {c.surface: c for c in _extract(_article(text, _dt.date(2021, 1, 1)))}
+    assert claims["24\n0 billion won"].value == 240_000_000_000 and claims["24\n0 billion won"].rule.endswith(".linebreak")
+    assert claims["1조\n2896억원"].value == 1_289_600_000_000 and claims["1조\n2896억원"].rule.endswith(".linebreak")
+    assert not claims["390 million\ndollars"].rule.endswith(".linebreak")  # wrapped text, not a split number
