@@ -377,10 +377,14 @@ def data_quality_section(extraction) -> str:
         "ECB exchange rate of its publication date when the article restates it in another "
         "currency, against its own article (stated changes, agreement terms) and against the other "
         "articles. An <em>error</em> is a claim that is wrong, with the reading to use instead; a "
-        "<em>warning</em> does not fit, cause unclear; a <em>note</em> is a spread worth knowing.</p>"
+        "<em>warning</em> does not fit, cause unclear; a <em>note</em> is a spread worth knowing. "
+        "Only claims whose year and kind the text makes clear are checked; the rest are listed as "
+        "<em>not checked</em>, with the reason, and never counted as errors.</p>"
     )
+    unchecked = not_checked_block(getattr(extraction, "unchecked", []))
     if not findings:
-        return _section("data-quality", "Data quality", intro + f"<p>No findings: all {len(extraction.claims)} claims fit.</p>")
+        return _section("data-quality", "Data quality",
+                        intro + f"<p>No findings: all {len(extraction.claims)} claims fit.</p>" + unchecked)
     summary = (f"<p><strong>{e(_plural(len(findings), 'finding'))}</strong>: "
                f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
                f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, "
@@ -398,7 +402,18 @@ def data_quality_section(extraction) -> str:
         rows.append([str(n), _badge(f.severity) + f'<div class="check">{e(f.check.replace("_", " "))}</div>',
                      f'<span class="message">{e(f.message)}</span>{evidence}', e(_suggested(f))])
     table = _table(["#", "finding", "what and why", "read instead"], rows, cls="wide findings", num={0})
-    return _section("data-quality", "Data quality", intro + summary + table)
+    return _section("data-quality", "Data quality", intro + summary + table + unchecked)
+
+
+def not_checked_block(rows: list[dict]) -> str:
+    """The burden amounts no check could judge, each with why (period or country unclear)."""
+    if not rows:
+        return ""
+    body = [[f'<a href="#{e(article_anchor(r["article"]))}">{e(r["claim"])}</a>', e(r["surface"]),
+             e(" ".join(x for x in (r["country"], r["kind"], r["period"]) if x)), e(r["reason"])] for r in rows]
+    return (f"<h3>Not checked ({len(rows)})</h3><p>These amounts were read, but which year or whose "
+            "payment they are is not clear enough to hold them against a record. They are not errors.</p>"
+            + _table(["claim", "as printed", "best reading", "why not checked"], body, cls="wide not-checked"))
 
 
 def _suggested(f) -> str:

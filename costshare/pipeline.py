@@ -107,9 +107,10 @@ def extract_to(seeds_dir: str | Path, out_dir: str | Path, reference_dir: str | 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, not a file")
-    from costshare.reconcile import FINDING_COLUMNS
+    from costshare.reconcile import FINDING_COLUMNS, NOT_CHECKED_COLUMNS
 
     result = run(seeds_dir, reference_dir)
     write_csv(claims_rows(result.claims), CLAIM_COLUMNS, out / "claims.csv")
     write_csv(findings_rows(result.findings), FINDING_COLUMNS, out / "findings.csv")
+    write_csv(result.unchecked, NOT_CHECKED_COLUMNS, out / "not_checked.csv")
     return ExtractResult(len(result.articles), len(result.claims), len(result.findings))
