@@ -42,11 +42,11 @@ def check_reports(reports: Path, name: str) -> None:
     latest = reports / LATEST
     if os.path.lexists(latest) and not latest.is_symlink():
         kind = "a folder" if latest.is_dir() else "a file"
-        raise ReportsError(f"{paths.relative(latest)} is {kind}, not a link to the newest run; move it "
+        raise ReportsError(f"{paths.relative(reports)}/{LATEST} is {kind}, not a link to the newest run; move it "
                            "away (a render re-creates it), nothing was done")
     folder = reports / name
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise ReportsError(f"{paths.relative(folder)} is not a folder; move it away, nothing was done")
+        raise ReportsError(f"{paths.relative(reports)}/{name} is not a folder; move it away, nothing was done")
 
 
 def make_reports(reports: Path) -> None:

@@ -563,3 +563,82 @@ def test_changes_between_two_runs():
     assert [f["id"] for f in diff.new_findings] == ["f2"] and [f["id"] for f in diff.resolved_findings] == ["f1"]
     assert changes.diff(None, [], [], []) is None
     assert changes.read_previous(Path("/nonexistent")) is None
+
+
+# --------------------------------------------------------------------------- deadline, kill -9, options
+
+
+def test_render_stuck_past_its_deadline_exits_1_in_one_line_and_frees_the_lock(tmp_path):
+    reports = tmp_path / "reports"
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from costshare import cli, paths, render
+        paths.REPORTS_DIR = Path({str(reports)!r})
+        render.default_notebooks = lambda: [Path({str(SLOW)!r})]
+        sys.exit(cli.main(["render", "--name", "t", "--formats", "html", "--deadline", "4"]))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(paths.ROOT)))
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and len(lines) == 1, proc.stderr
+    assert "render t stopped: still running after its deadline of 4 s (stage: notebook slow.ipynb)" in lines[0]
+    assert sorted(p.name for p in reports.iterdir()) == [".lock-t"], "nothing published, nothing kept"
+    run(reports, [OK])  # the lock is free
+    assert (reports / "t" / "briefing.html").is_file()
+
+
+def test_render_stuck_in_extraction_stops_at_the_deadline(tmp_path, monkeypatch):
+    def stuck(*args, **kwargs):  # an article that extraction cannot finish
+        while True:
+            time.sleep(0.05)
+
+    monkeypatch.setattr(pipeline, "run", stuck)
+    reports = tmp_path / "reports"
+    with pytest.raises(render.RenderDeadline, match=r"deadline of 2 s \(stage: extract\)") as info:
+        run(reports, [OK], deadline=2)
+    assert info.value.exit_code == 1
+    assert sorted(p.name for p in reports.iterdir()) == [".lock-t"]
+    time.sleep(0.5)
+    assert _kernels_in(NB) == [], "the kernel started ahead was killed"
+
+
+def test_kill_9_leaves_kernel_keys_and_profiles_only_until_the_next_run(tmp_path):
+    reports, tmpdir = tmp_path / "reports", tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(paths.ROOT), TMPDIR=str(tmpdir))
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from costshare import render, params as P
+        render.render(P.validate({{"name": "t", "formats": "html"}}), reports_dir=Path({str(reports)!r}),
+                      notebooks=[Path({str(SLOW)!r})], progress=False)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(reports.glob(".tmp~t~*/figures/started")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
+            time.sleep(0.1)
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    (work,) = tmpdir.iterdir()  # everything of the run is in one folder
+    assert work.name.startswith("costshare-") and work.name.endswith("-t")
+    assert list(work.glob("k/kernel-*.json")), "the kernel's connection file (its key) is in it"
+    again = [sys.executable, "-c", script.replace("SLOW", "OK").replace(str(SLOW), str(OK))]
+    subprocess.run(again, env=env, check=True, timeout=120, capture_output=True)
+    assert list(tmpdir.iterdir()) == [], "the next run of the name removed the killed run's state and its own"
+    assert not list(reports.glob(".tmp~*")) and (reports / "t" / "briefing.html").is_file()
+
+
+@pytest.mark.parametrize("option, value", [("--timeout", "0"), ("--timeout", "-5"), ("--deadline", "0"),
+                                           ("--deadline", "-1"), ("--timeout", "ten")])
+def test_timeout_zero_or_negative_is_refused_in_one_line(option, value):
+    proc = subprocess.run([sys.executable, "-m", "costshare", "render", option, value], capture_output=True,
+                          text=True, cwd=paths.ROOT, timeout=60)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert f"{option} {value!r}: expected a positive whole number of seconds" in lines[0]
