@@ -23,6 +23,10 @@ from costshare.textnorm import NormText, normalize
 #: and would stall a scheduled render.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 MANIFEST_COLUMNS = ("file", "published", "outlet", "title", "origin_language")
+#: Publication dates an article about US forces in Japan and Korea can have: from the first
+#: occupation year to well past any agreement on record. Outside it a date is a typo (year 1,
+#: 9999) that would only break the period arithmetic later. The end is params.MAX_YEAR.
+PUBLISHED_YEARS = (1945, 2035)
 #: Encodings seen in Korean and Japanese news copy, tried after UTF-8.
 CANDIDATE_ENCODINGS = ["cp949", "euc_kr", "shift_jis", "cp932", "euc_jp", "utf_16", "cp1252"]
 NOT_ARTICLES = {paths.MANIFEST_NAME.lower(), "readme.md", "readme.txt", "readme"}
@@ -134,11 +138,16 @@ def read_manifest(seeds: Path) -> dict[str, dict[str, str]]:
         published = (row["published"] or "").strip()
         if published:
             try:
-                dt.date.fromisoformat(published)
+                day = dt.date.fromisoformat(published)
             except ValueError:
                 raise CorpusError(
-                    f"{path} row {n}, column published: {published!r} is not a date; write YYYY-MM-DD or leave it empty"
+                    f"{path} row {n}, column published: {published[:40]!r} is not a date; write YYYY-MM-DD or leave it empty"
                 ) from None
+            if not PUBLISHED_YEARS[0] <= day.year <= PUBLISHED_YEARS[1]:
+                raise CorpusError(
+                    f"{path} row {n}, column published: {published} is outside {PUBLISHED_YEARS[0]}-"
+                    f"{PUBLISHED_YEARS[1]}; write the article's publication date or leave it empty"
+                )
         rows[name] = {**{k: (v or "").strip() for k, v in row.items()}, "_row": str(n)}
     return rows
 
@@ -286,6 +295,8 @@ def infer_published(text: str) -> tuple[dt.date | None, str]:
         for m in pattern.finditer(text):
             g = m.groupdict()
             month = int(g["m"]) if g.get("m") else _MONTHS[g["mon"].lower().rstrip(".")]
+            if not PUBLISHED_YEARS[0] <= int(g["y"]) <= PUBLISHED_YEARS[1]:
+                continue
             try:
                 found.append((dt.date(int(g["y"]), month, int(g["d"])), m.group(0)))
             except ValueError:

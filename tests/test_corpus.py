@@ -188,3 +188,12 @@ def test_seeds_fifo_is_skipped_not_read(tmp_path):
     os.mkfifo(seeds / "pipe.txt")  # reading it would block the render forever
     with pytest.warns(SkippedFilesWarning, match="'pipe.txt'"):
         assert [a.id for a in load_corpus(seeds)] == ["a.txt", "b.txt"]
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31", "1900-06-01"])
+def test_seeds_manifest_date_far_outside_the_data_is_input_error(tmp_path, published):
+    seeds = _seeds_with(tmp_path, "seeds_manifest_date_year_1_or_9999")
+    (seeds / "manifest.csv").write_text(f"file,published,outlet,title,origin_language\na.txt,{published},x,t,en\n")
+    with pytest.raises(CorpusError, match=rf"row 2, column published: {published} is outside 1945-2035") as info:
+        load_corpus(seeds)
+    assert info.value.exit_code == 2
