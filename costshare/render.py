@@ -248,7 +248,10 @@ def _group(files: list[Path], base: Path) -> dict:
     return {"files": len(hashes), "sha256": combined, "each": hashes}
 
 
-def versions() -> dict[str, str]:
+def versions(formats=()) -> dict[str, str]:
+    """The versions that shape the output: Python, the main libraries by name, a hash over every
+    installed distribution and its version (any of them may change a table or a chart), and
+    chromium's version when a PDF is printed."""
     from importlib import metadata
 
     out = {"python": sys.version.split()[0]}
@@ -257,16 +260,39 @@ def versions() -> dict[str, str]:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             out[dist] = "not installed"
+    installed = sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in metadata.distributions()})
+    out["environment"] = (f"{len(installed)} distributions, sha256 "
+                          + hashlib.sha256("\n".join(installed).encode()).hexdigest())
+    if "pdf" in formats:
+        from costshare import pdf
+
+        out["chromium"] = pdf.version() or "not found"
     return out
+
+
+def _seed_files(seeds: Path) -> list[Path]:
+    """Exactly the files the corpus reads (articles and manifest): a link or a stray file is
+    neither followed nor hashed; a seeds folder that cannot be read stops the render here."""
+    from costshare.corpus import article_files
+
+    files = article_files(seeds, warn=False)
+    manifest = seeds / paths.MANIFEST_NAME
+    if manifest.is_symlink() or manifest.exists() and not manifest.is_file():
+        from costshare.corpus import read_manifest
+
+        read_manifest(seeds)  # its one-line error
+    return sorted(files + ([manifest] if manifest.is_file() else []))
 
 
 def hash_inputs(params: P.Params, notebooks: list[Path]) -> dict:
     """Every input of a render with its SHA-256: what --if-changed compares."""
     package = Path(__file__).resolve().parent
-    code = [p for p in _files(package) if p.suffix in (".py", ".j2", ".css", ".json")]
+    code = [p for p in _files(package) if p.suffix == ".py"]
     nb_hashes = {p.name: _sha256(p) for p in notebooks}
     return {
-        "seeds": _group(_files(params.seeds_path), params.seeds_path),
+        "seeds": _group(_seed_files(params.seeds_path), params.seeds_path),
+        # every file of the templates, whatever its kind (HTML, CSS, fonts, configuration)
+        "templates": _group(_files(paths.TEMPLATES_DIR), paths.TEMPLATES_DIR),
         "reference": _group(_files(params.reference_path), params.reference_path),
         "notebooks": {"files": len(nb_hashes), "sha256": hashlib.sha256(
             json.dumps(nb_hashes, sort_keys=True).encode()).hexdigest(), "each": nb_hashes},
@@ -741,7 +767,7 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
     with stages("inputs"):
         check_notebooks(notebooks)
         inputs = hash_inputs(params, notebooks)
-        vers = versions()
+        vers = versions(params.formats)
         fp = fingerprint(inputs, vers)
     previous = changes_mod.read_previous(folder)
     if if_changed and previous is not None and previous.run.get("fingerprint") == fp:
@@ -800,13 +826,11 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
             html_text = briefing.export_html(built.nb)
             html_path = tmp / "briefing.html"
             html_path.write_text(html_text, encoding="utf-8")
-        chromium_version = ""
         if "pdf" in params.formats:
             from costshare import pdf
 
             with stages("pdf"):
                 pdf.print_pdf(html_path, tmp / "briefing.pdf", workdir=work)
-                chromium_version = pdf.version()
         if "html" not in params.formats:
             html_path.unlink()
 
@@ -816,7 +840,7 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
             "params": params.to_notebook(),
             "fingerprint": fp,
             "inputs": inputs,
-            "versions": {**vers, **({"chromium": chromium_version} if chromium_version else {})},
+            "versions": vers,
             "notebooks": [p.name for p in notebooks],
             "articles": articles,
             "counts": {"articles": len(extraction.articles), "claims": len(extraction.claims),

@@ -642,3 +642,50 @@ def test_timeout_zero_or_negative_is_refused_in_one_line(option, value):
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1, proc.stderr
     assert f"{option} {value!r}: expected a positive whole number of seconds" in lines[0]
+
+
+# --------------------------------------------------------------------------- --if-changed sees every input
+
+
+class _Dist:
+    def __init__(self, name, version):
+        self.metadata, self.version = {"Name": name}, version
+
+
+def test_if_changed_notices_an_upgraded_package_outside_the_named_ones(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    reports = tmp_path / "reports"
+    first = run(reports, [OK]).run["versions"]["environment"]
+    assert run(reports, [OK], if_changed=True).status == "skipped"
+    installed = list(metadata.distributions())
+    monkeypatch.setattr(metadata, "distributions", lambda: installed + [_Dist("fonttools", "99.0")])
+    result = run(reports, [OK], if_changed=True)
+    assert result.status == "rendered", "a package the render imports indirectly changed"
+    assert result.run["versions"]["environment"] != first
+
+
+def test_if_changed_notices_another_chromium(tmp_path, monkeypatch):
+    from costshare import pdf
+
+    reports = tmp_path / "reports"
+    monkeypatch.setattr(pdf, "version", lambda: "Chromium 1.0")
+    monkeypatch.setattr(pdf, "print_pdf", lambda html, out, **kw: Path(out).write_bytes(b"%PDF-1.4\n"))
+    run(reports, [OK], formats="html,pdf")
+    assert run(reports, [OK], formats="html,pdf", if_changed=True).status == "skipped"
+    monkeypatch.setattr(pdf, "version", lambda: "Chromium 2.0")
+    result = run(reports, [OK], formats="html,pdf", if_changed=True)
+    assert result.status == "rendered" and result.run["versions"]["chromium"] == "Chromium 2.0"
+
+
+def test_if_changed_notices_a_template_file_of_any_kind(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(paths.TEMPLATES_DIR, templates)
+    monkeypatch.setattr(paths, "TEMPLATES_DIR", templates)
+    reports = tmp_path / "reports"
+    run(reports, [OK])
+    assert run(reports, [OK], if_changed=True).status == "skipped"
+    (templates / "briefing" / "static" / "print.html").write_text("<p>a partial the template may include</p>\n")
+    assert run(reports, [OK], if_changed=True).status == "rendered"
+    (templates / "briefing" / "static" / "briefing.css").write_text("body { color: red }\n")
+    assert run(reports, [OK], if_changed=True).status == "rendered"
