@@ -525,13 +525,40 @@ class Kernels:
         shutil.rmtree(self.sockets, ignore_errors=True)
 
     def kill(self) -> None:
-        """After an interrupt: kill every kernel process, and leave the event loop papermill ran
-        in behind (it still holds the interrupted cell's tasks)."""
-        import asyncio
-
+        """After an interrupt: kill every kernel process, and retire the event loop papermill ran
+        in (it still holds the interrupted cell's tasks): its tasks are cancelled and it is
+        closed, so its selector and socket pair do not pile up over many interrupted renders."""
         self.close()
+        if threading.current_thread() is threading.main_thread():
+            _retire_loop()
+
+
+def _retire_loop() -> None:
+    import asyncio
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # get_event_loop without a running loop
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return
+    if loop.is_running():
+        return
+    if not loop.is_closed():
+        tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in tasks:
+            t.cancel()
+        if tasks:  # the kernels are dead: the cancelled tasks end at once
+            with contextlib.suppress(BaseException):
+                loop.run_until_complete(asyncio.wait(tasks, timeout=5))
+        for t in asyncio.all_tasks(loop) | set(tasks):
+            if t.done() and not t.cancelled():
+                t.exception()  # retrieved: the kernel's death is the interrupt's doing, not news
         with contextlib.suppress(Exception):
-            asyncio.set_event_loop(asyncio.new_event_loop())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+    asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 _MANAGER = None
@@ -666,9 +693,20 @@ def execute_all(notebooks, tmp: Path, params: P.Params, kernels: Kernels, timeou
                        for n in range(workers)]
             for t in threads:
                 t.start()
-            for t in threads:
-                while t.is_alive():
-                    t.join(0.2)  # short joins: SIGTERM and Ctrl-C stay responsive
+            try:
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.2)  # short joins: SIGTERM, Ctrl-C and the deadline stay responsive
+            except BaseException:
+                # an interrupt: kill the kernels, so each thread's nbclient sees a dead kernel and
+                # returns, closing its sockets and event loop; a thread left behind would hold them
+                errors.setdefault(-1, RenderError("the render was stopped"))
+                with signals_blocked():
+                    kernels.kill()
+                    until = time.monotonic() + 15
+                    for t in threads:
+                        t.join(max(0.0, until - time.monotonic()))
+                raise
     finally:
         logger.setLevel(level)
     if errors:
