@@ -674,6 +674,8 @@ def execute_all(notebooks, tmp: Path, params: P.Params, kernels: Kernels, timeou
 
         try:
             worker()
+        except asyncio.CancelledError:  # its kernel was killed by an interrupt of the render
+            errors.setdefault(-1, RenderError("the render was stopped"))
         finally:  # the event loop nbclient made for this thread
             with contextlib.suppress(Exception):
                 asyncio.get_event_loop().close()
