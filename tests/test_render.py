@@ -711,3 +711,56 @@ def test_interrupted_renders_do_not_pile_up_sockets(tmp_path):
             time.sleep(0.1)
         counts.append(_open_fds())
     assert counts[2] <= counts[0], counts
+
+
+# --------------------------------------------------------------------------- long tables stay whole
+
+
+@pytest.mark.e2e
+def test_briefing_with_220_claims_shows_every_claim_in_every_table(tmp_path):
+    """pandas cut any frame of more than 60 rows to 10 ("67 rows x 8 columns"): the claims table
+    and both appendix tables silently dropped claims."""
+    seeds = tmp_path / "seeds_220_claims"
+    seeds.mkdir()
+    lines = [f"In FY{1990 + n % 30}, Japan paid {100 + n}.5 billion yen in host-nation support for US forces."
+             for n in range(220)]
+    (seeds / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (seeds / "manifest.csv").write_text("file,published,outlet,title,origin_language\n"
+                                        "long.txt,2021-03-01,Test Wire,A long table,en\n")
+    reports = tmp_path / "reports"
+    notebook = paths.NOTEBOOKS_DIR / "01_extract_claims.ipynb"
+    result = run(reports, [notebook], seeds=seeds)
+    assert result.run["counts"]["claims"] == 220
+    page = (reports / "t" / "briefing.html").read_text()
+    assert not re.search(r"\d+ rows × \d+ columns", page), "no table is cut"
+    for n in range(220):  # each claim, by its amount, in the claims table
+        assert f"{100 + n}.5 billion yen" in page, n
+    ids = [line.split(",", 1)[0] for line in (reports / "t" / "claims.csv").read_text().splitlines()[1:]]
+    for claim_id in ids:  # and in the overview, the provenance and the cues: three times at least
+        assert page.count(f">{claim_id}<") >= 3, claim_id
+
+
+def test_sigterm_through_the_command_line_exits_143_in_one_line(tmp_path):
+    reports = tmp_path / "reports"
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from costshare import cli, paths, render
+        paths.REPORTS_DIR = Path({str(reports)!r})
+        render.default_notebooks = lambda: [Path({str(SLOW)!r})]
+        sys.exit(cli.main(["render", "--name", "t", "--formats", "html"]))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(paths.ROOT)))
+    try:
+        deadline = time.monotonic() + 60
+        while not list(reports.glob(".tmp~t~*/figures/started")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and err.strip() == "costshare: interrupted; nothing was published", err
+    assert sorted(p.name for p in reports.iterdir()) == [".lock-t"]
