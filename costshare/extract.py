@@ -18,6 +18,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from costshare.corpus import Article
+from costshare.errors import CorpusError
+
+#: A news article states tens of numbers, a long one with a table a few hundred. Past this it is a
+#: data table or a dump, not an article: it is refused (like a file over 5 MB) as soon as the count
+#: is passed, so that no file in seeds/ can make extraction, the tables or the PDF run for minutes.
+MAX_CLAIMS_PER_ARTICLE = 2000
+#: Candidate matches examined before giving up (overlapping rules find some spans twice).
+MAX_MATCHES_PER_ARTICLE = 4 * MAX_CLAIMS_PER_ARTICLE
 
 UNITS_MONEY = ("USD", "JPY", "KRW", "EUR", "GBP", "CNY", "SGD", "AUD", "CAD", "HKD", "TWD", "NZD", "INR")
 
@@ -439,7 +447,10 @@ def extract_claims(article: Article) -> list[Claim]:
     norm = article.norm
     text = norm.text
     sentences = split_sentences(text)
-    matches = _select(list(_money_matches(text)) + list(_other_matches(text, sentences)))
+    _count_numbers(article, text)
+    matches = _select(_chain(article, _money_matches(text), _other_matches(text, sentences)))
+    if len(matches) > MAX_CLAIMS_PER_ARTICLE:
+        _too_many(article, matches[MAX_CLAIMS_PER_ARTICLE].start)
     stem = article.id.rsplit(".", 1)[0]
     claims: list[Claim] = []
     sent_i = 0
@@ -468,6 +479,39 @@ def extract_claims(article: Article) -> list[Claim]:
         )
     _link_restatements(claims, text)
     return _resolve_bare_currency(claims, text)
+
+
+def _chain(article: Article, *iterables: Iterable[_Match]) -> list[_Match]:
+    """All candidate matches, stopping with a CorpusError as soon as there are more than any
+    article has (the rules run lazily: a 5 MB file of "$1 $1 ..." is refused in milliseconds)."""
+    out: list[_Match] = []
+    for it in iterables:
+        for m in it:
+            out.append(m)
+            if len(out) > MAX_MATCHES_PER_ARTICLE:
+                _too_many(article, m.start)
+    return out
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _count_numbers(article: Article, text: str) -> None:
+    """Refuse a text with more written numbers than MAX_MATCHES_PER_ARTICLE before any rule runs:
+    counting digit groups is one fast scan that stops at the limit, whereas every rule would
+    otherwise scan all of a 5 MB file of "1% 1% ..." first."""
+    for n, m in enumerate(_DIGIT_RUN.finditer(text)):
+        if n >= MAX_MATCHES_PER_ARTICLE:
+            _too_many(article, m.start())
+
+
+def _too_many(article: Article, at: int) -> None:
+    start, _ = article.norm.span(at, at + 1)
+    raise CorpusError(
+        f"{article.id}: more than {MAX_CLAIMS_PER_ARTICLE:,} numbers (the last one read at character "
+        f"{start:,}); a news article states tens, so this is a data table or a dump: split it into "
+        "articles or remove it from the seeds folder"
+    )
 
 
 def _qualifier(text: str, start: int, end: int) -> str:
@@ -510,6 +554,8 @@ def _resolve_bare_currency(claims: list[Claim], text: str) -> list[Claim]:
                 restated_in[c.unit] = restated_in.get(c.unit, 0) + 1
     # one pass, no look-back: the last currency seen in each sentence, and where the money words
     # stand (found once for the whole text, not once per bare amount)
+    if not any(c.rule.startswith("money.bare") for c in claims):
+        return claims
     sentences = split_sentences(text)
     cues = [(m.start(), m.end()) for m in _MONEY_WORDS.finditer(text)]
     cue_starts = [a for a, _ in cues]
