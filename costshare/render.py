@@ -4,7 +4,8 @@ into one briefing, write HTML and PDF, publish atomically.
 A render, in order:
 
 1. validate every parameter (an unknown key or a wrong type stops here: exit 2, nothing runs);
-2. take the lock ``reports/.lock-<name>`` (a second render of the same name exits 3);
+2. take the lock ``reports/.lock-<name>`` (a second render of the same name exits 3), check
+   ``reports/`` (see costshare.publish) and clear what a killed run of that name left;
 3. hash every input (seeds, reference data, notebooks, code, parameters, package versions);
    with ``--if-changed`` stop here when the fingerprint equals the last good run's;
 4. extract and reconcile in this process (claims.csv, findings.csv, the key findings, as_of);
@@ -16,7 +17,8 @@ A render, in order:
    ``reports/<name>``, then ``reports/latest`` is re-pointed.
 
 A failure at any step after 4 moves the temporary folder (with the executed notebooks) to
-``reports/.failed/<name>-<n>/`` and publishes nothing; SIGTERM or Ctrl-C removes it.
+``reports/.failed/<name>-<n>/`` and publishes nothing; SIGTERM, Ctrl-C or the overall deadline
+(``--deadline``) removes it.
 """
 
 from __future__ import annotations
