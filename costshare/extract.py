@@ -446,8 +446,8 @@ def extract_claims(article: Article) -> list[Claim]:
     """Every claim of one article, in text order."""
     norm = article.norm
     text = norm.text
-    sentences = split_sentences(text)
     _count_numbers(article, text)
+    sentences = split_sentences(text)
     matches = _select(_chain(article, _money_matches(text), _other_matches(text, sentences)))
     if len(matches) > MAX_CLAIMS_PER_ARTICLE:
         _too_many(article, matches[MAX_CLAIMS_PER_ARTICLE].start)
