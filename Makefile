@@ -45,6 +45,7 @@ bench: venv sysdeps ## run the benchmarks (they print their figures; a few minut
 	$(PY) benchmarks/currency_suite.py
 	$(PY) benchmarks/import_time.py
 	$(PY) benchmarks/render_time.py
+	$(PY) benchmarks/adversarial.py --quick
 
 constraints: venv ## re-pin the full environment into constraints.txt
 	@(echo "# Full pinned environment (pip freeze of requirements.txt on Python 3.11). Regenerate with: make constraints"; \

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from costshare import paths
+from costshare.textnorm import shown
 
 #: Cells with one of these tags are left out of the briefing (``remove-cell`` is Jupyter Book's).
 DROP_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell", "briefing-skip"}
@@ -443,7 +444,7 @@ def sources_section(extraction, params) -> str:
     for n, a in enumerate(extraction.articles, start=1):
         rows.append([
             f'<span id="{e(article_anchor(a.id))}">{n}</span>',
-            f'<span class="ids nowrap">{e(a.id)}</span>',
+            f'<span class="ids nowrap">{e(shown(a.id))}</span>',  # a bidi override cannot reorder the row
             e(a.title or ""), e(a.outlet or ""),
             f'<span class="nowrap">{e(a.published.isoformat() if a.published else "unknown")}</span>',
             e(a.origin_language or ""), f'<span class="ids nowrap">{e(a.sha256[:12])}</span>',

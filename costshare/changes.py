@@ -73,8 +73,11 @@ class Changes:
 def _read_csv(path: Path) -> list[dict] | None:
     if not path.is_file():
         return None
+    from costshare.pipeline import spreadsheet_text
+
     with path.open(encoding="utf-8", newline="") as fh:
-        return [dict(row) for row in csv.DictReader(fh)]
+        return [{k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(fh)]
 
 
 def read_previous(folder: Path) -> Previous | None:

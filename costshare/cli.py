@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import warnings
 
-from costshare.errors import CostshareError
+from costshare.errors import CostshareError, RenderDeadline
+from costshare.textnorm import shown
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -44,14 +48,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"costshare: warning: {shown(message)}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _one_line_warnings():
+    """A warning (a skipped file in seeds/) is one line on stderr, like an error."""
+    old = warnings.showwarning
+    warnings.showwarning = _warning_line
+    try:
+        yield
+    finally:
+        warnings.showwarning = old
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with _one_line_warnings():
+            return args.func(args)
     except CostshareError as exc:
-        print(f"costshare: error: {exc}", file=sys.stderr)
+        # file names and values can hold control or bidi characters: shown escaped, on one line
+        print(f"costshare: error: {shown(exc)}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except RenderDeadline as exc:
+        print(f"costshare: error: {shown(exc)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt as exc:
+        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
         print("costshare: interrupted; nothing was published", file=sys.stderr)
-        return 130
+        return 128 + signum  # the shell's convention: 130 after Ctrl-C, 143 after SIGTERM

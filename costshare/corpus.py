@@ -23,9 +23,21 @@ from costshare.textnorm import NormText, normalize
 #: and would stall a scheduled render.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 MANIFEST_COLUMNS = ("file", "published", "outlet", "title", "origin_language")
+#: Publication dates an article about US forces in Japan and Korea can have: from the first
+#: occupation year to well past any agreement on record. Outside it a date is a typo (year 1,
+#: 9999) that would only break the period arithmetic later. The end is params.MAX_YEAR.
+PUBLISHED_YEARS = (1945, 2035)
 #: Encodings seen in Korean and Japanese news copy, tried after UTF-8.
 CANDIDATE_ENCODINGS = ["cp949", "euc_kr", "shift_jis", "cp932", "euc_jp", "utf_16", "cp1252"]
 NOT_ARTICLES = {paths.MANIFEST_NAME.lower(), "readme.md", "readme.txt", "readme"}
+#: What an article file is: plain text, as the README says and ``costshare add`` writes. Anything
+#: else in the folder (an editor's backup ``a.txt~`` or ``a.orig``, a picture, a PDF) is skipped
+#: and listed in a warning, so a stray file neither doubles claims nor stops a render.
+ARTICLE_SUFFIXES = (".txt",)
+
+
+class SkippedFilesWarning(UserWarning):
+    """Files in a seeds folder that are not articles; they were not read."""
 
 
 @dataclass(frozen=True)
@@ -50,13 +62,7 @@ class Article:
 def load_corpus(seeds_dir: str | Path) -> list[Article]:
     """All articles of a seeds folder, sorted by file name."""
     seeds = Path(seeds_dir)
-    if not seeds.exists():
-        raise CorpusError(f"{seeds}: seeds folder not found; create it or pass --seeds/seeds_dir")
-    if not seeds.is_dir():
-        raise CorpusError(f"{seeds}: is a file, not a seeds folder")
-    files = sorted(p for p in seeds.iterdir() if _is_article_file(p))
-    if not files:
-        raise CorpusError(f"{seeds}: no articles found; add .txt articles (and manifest.csv rows)")
+    files = article_files(seeds)
     manifest = read_manifest(seeds)
     names = {p.name for p in files}
     for name, row in manifest.items():
@@ -68,16 +74,43 @@ def load_corpus(seeds_dir: str | Path) -> list[Article]:
     return [_load_article(p, manifest.get(p.name)) for p in files]
 
 
-def _is_article_file(p: Path) -> bool:
-    return p.is_file() and not p.name.startswith(".") and p.name.lower() not in NOT_ARTICLES
+def article_files(seeds: Path, warn: bool = True) -> list[Path]:
+    """The article files of a seeds folder, sorted by name. Only regular files inside the folder
+    are read: a symbolic link is refused (it could point at any file on the machine, whose text
+    would then be published); files that are not articles are skipped with a warning."""
+    if not seeds.exists():
+        raise CorpusError(f"{seeds}: seeds folder not found; create it or pass --seeds/seeds_dir")
+    if not seeds.is_dir():
+        raise CorpusError(f"{seeds}: is a file, not a seeds folder")
+    files, skipped = [], []
+    for p in sorted(seeds.iterdir()):
+        if p.is_symlink():
+            raise CorpusError(f"{p}: is a symbolic link; seeds are read only from regular files in "
+                              "the seeds folder: copy the article there or remove the link")
+        if p.name.startswith(".") or p.name.lower() in NOT_ARTICLES:
+            continue
+        if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file():
+            files.append(p)
+        else:
+            skipped.append(p.name)
+    if skipped and warn:
+        import warnings
+
+        listed = ", ".join(repr(n) for n in skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        warnings.warn(f"{seeds}: skipped {len(skipped)} file{'s' if len(skipped) > 1 else ''} that "
+                      f"{'are' if len(skipped) > 1 else 'is'} not an article ({', '.join(ARTICLE_SUFFIXES)}): {listed}",
+                      SkippedFilesWarning, stacklevel=3)
+    if not files:
+        raise CorpusError(f"{seeds}: no articles found; add .txt articles (and manifest.csv rows)")
+    return files
 
 
 def read_manifest(seeds: Path) -> dict[str, dict[str, str]]:
     """manifest.csv rows by file name; an absent manifest is allowed (dates are then inferred)."""
     path = seeds / paths.MANIFEST_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
-    raw = path.read_bytes()
+    raw = _read_regular(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -105,11 +138,16 @@ def read_manifest(seeds: Path) -> dict[str, dict[str, str]]:
         published = (row["published"] or "").strip()
         if published:
             try:
-                dt.date.fromisoformat(published)
+                day = dt.date.fromisoformat(published)
             except ValueError:
                 raise CorpusError(
-                    f"{path} row {n}, column published: {published!r} is not a date; write YYYY-MM-DD or leave it empty"
+                    f"{path} row {n}, column published: {published[:40]!r} is not a date; write YYYY-MM-DD or leave it empty"
                 ) from None
+            if not PUBLISHED_YEARS[0] <= day.year <= PUBLISHED_YEARS[1]:
+                raise CorpusError(
+                    f"{path} row {n}, column published: {published} is outside {PUBLISHED_YEARS[0]}-"
+                    f"{PUBLISHED_YEARS[1]}; write the article's publication date or leave it empty"
+                )
         rows[name] = {**{k: (v or "").strip() for k, v in row.items()}, "_row": str(n)}
     return rows
 
@@ -156,13 +194,7 @@ def _looks_binary(text: str) -> bool:
 
 
 def _load_article(path: Path, row: dict[str, str] | None) -> Article:
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise CorpusError(
-            f"{path}: {size / 1e6:.1f} MB is too large for a news article "
-            f"(limit {MAX_ARTICLE_BYTES // (1024 * 1024)} MB); split it or remove it"
-        )
-    raw = path.read_bytes()
+    raw = _read_regular(path)
     text, encoding = decode(path, raw)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -187,6 +219,31 @@ def _load_article(path: Path, row: dict[str, str] | None) -> Article:
         in_manifest=row is not None,
         norm=norm,
     )
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file in the seeds folder, refusing a symbolic link even if one
+    replaced the file since the folder was listed (O_NOFOLLOW), and a file over the size limit."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if path.is_symlink():
+            raise CorpusError(f"{path}: is a symbolic link; seeds are read only from regular files in "
+                              "the seeds folder: copy the file there or remove the link") from None
+        raise CorpusError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise CorpusError(f"{path}: is not a regular file; remove it from the seeds folder")
+        if st.st_size > MAX_ARTICLE_BYTES:
+            raise CorpusError(
+                f"{path}: {st.st_size / 1e6:.1f} MB is too large for a news article "
+                f"(limit {MAX_ARTICLE_BYTES // (1024 * 1024)} MB); split it or remove it"
+            )
+        return fh.read(MAX_ARTICLE_BYTES + 1)
 
 
 def _first_line(text: str) -> str:
@@ -238,6 +295,8 @@ def infer_published(text: str) -> tuple[dt.date | None, str]:
         for m in pattern.finditer(text):
             g = m.groupdict()
             month = int(g["m"]) if g.get("m") else _MONTHS[g["mon"].lower().rstrip(".")]
+            if not PUBLISHED_YEARS[0] <= int(g["y"]) <= PUBLISHED_YEARS[1]:
+                continue
             try:
                 found.append((dt.date(int(g["y"]), month, int(g["d"])), m.group(0)))
             except ValueError:

@@ -36,3 +36,12 @@ class RenderBusyError(CostshareError):
     """Another render holds the lock for the same output."""
 
     exit_code = 3
+
+
+class RenderDeadline(KeyboardInterrupt):
+    """A render that ran past its overall deadline (``--deadline``). Raised by a timer in the
+    main thread; a KeyboardInterrupt so that no ``except Exception`` on the way (papermill's,
+    nbclient's) swallows it, and every interrupt path (kernels killed, temporary folder removed,
+    lock released) runs. Exit code 1, like any failed render."""
+
+    exit_code = 1

@@ -10,6 +10,7 @@ whose currency comes from context), percent, personnel, multiple, term.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,14 @@ from typing import Iterable
 from costshare.corpus import Article
 from costshare.textnorm import lookalikes
 from costshare.moneyforms import MONEY_CJK, money_forms, yen_sign_currency
+from costshare.errors import CorpusError
+
+#: A news article states tens of numbers, a long one with a table a few hundred. Past this it is a
+#: data table or a dump, not an article: it is refused (like a file over 5 MB) as soon as the count
+#: is passed, so that no file in seeds/ can make extraction, the tables or the PDF run for minutes.
+MAX_CLAIMS_PER_ARTICLE = 2000
+#: Candidate matches examined before giving up (overlapping rules find some spans twice).
+MAX_MATCHES_PER_ARTICLE = 4 * MAX_CLAIMS_PER_ARTICLE
 
 UNITS_MONEY = ("USD", "JPY", "KRW", "EUR", "GBP", "CNY", "SGD", "AUD", "CAD", "HKD", "TWD", "NZD", "INR", "CHF")
 
@@ -225,9 +234,10 @@ class Sentence:
     end: int
     source: str = field(repr=False, compare=False)  # the whole normalized text
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
-        """Whitespace folded; built on demand, as most sentences of an article hold no claim."""
+        """Whitespace folded; built on demand, as most sentences of an article hold no claim, and
+        once: a table pasted as one long sentence holds thousands of claims that all quote it."""
         return " ".join(self.source[self.start: self.end].split())
 
 
@@ -369,8 +379,14 @@ def _any(lower: str, *words: str) -> bool:
 
 
 
+def _sentence_at(sentences, starts: list[int], at: int) -> Sentence | None:
+    i = bisect.bisect_right(starts, at) - 1
+    return sentences[i] if i >= 0 and at < sentences[i].end else None
+
+
 def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
     lower = text.lower()
+    starts = [s.start for s in sentences]
     for m in (PERCENT.finditer(text) if _any(lower, "%", "percent", "per cent", "pct") else ()):
         value = to_decimal(m.group("lo"))
         if m.group("sign") == "-":
@@ -414,7 +430,7 @@ def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
         hyphen = re.search(r"-(?:year|yr)", m.group(0), re.I) is not None
         if hyphen and _NOT_TERM_AFTER.match(text, m.end()):
             continue  # "a 10-year high", "a 25-year veteran"
-        sentence = next((s for s in sentences if s.start <= m.start() < s.end), None)
+        sentence = _sentence_at(sentences, starts, m.start())
         if sentence is None or not _TERM_CONTEXT.search(sentence.text):
             continue
         yield _Match(m.start(), m.end(), value, "years", "term" + (".hyphen" if hyphen else ".years"), priority=0)
@@ -422,19 +438,29 @@ def _other_matches(text: str, sentences: list[Sentence]) -> Iterable[_Match]:
 
 def _select(matches: list[_Match]) -> list[_Match]:
     """Keep non-overlapping matches: the higher-priority rule wins, then the longer span."""
+    # The chosen spans never overlap, so kept in start order their ends are in order too: a new
+    # span overlaps one iff the last chosen span starting before its end reaches past its start.
+    # One binary search per match instead of a scan of all chosen (thousands in a pasted table).
+    starts: list[int] = []
     chosen: list[_Match] = []
     for m in sorted(matches, key=lambda m: (-m.priority, -(m.end - m.start), m.start)):
-        if all(m.end <= c.start or m.start >= c.end for c in chosen):
-            chosen.append(m)
-    return sorted(chosen, key=lambda m: m.start)
+        j = bisect.bisect_left(starts, m.end) - 1
+        if j >= 0 and chosen[j].end > m.start:
+            continue
+        starts.insert(j + 1, m.start)
+        chosen.insert(j + 1, m)
+    return chosen
 
 
 def extract_claims(article: Article) -> list[Claim]:
     """Every claim of one article, in text order."""
     norm = article.norm
     text = norm.text
+    _count_numbers(article, text)
     sentences = split_sentences(text)
-    matches = _select(list(_money_matches(text)) + list(_other_matches(text, sentences)))
+    matches = _select(_chain(article, _money_matches(text), _other_matches(text, sentences)))
+    if len(matches) > MAX_CLAIMS_PER_ARTICLE:
+        _too_many(article, matches[MAX_CLAIMS_PER_ARTICLE].start)
     stem = article.id.rsplit(".", 1)[0]
     claims: list[Claim] = []
     sent_i = 0
@@ -468,6 +494,39 @@ def extract_claims(article: Article) -> list[Claim]:
         )
     _link_restatements(claims, text)
     return _resolve_bare_currency(claims, text)
+
+
+def _chain(article: Article, *iterables: Iterable[_Match]) -> list[_Match]:
+    """All candidate matches, stopping with a CorpusError as soon as there are more than any
+    article has (the rules run lazily: a 5 MB file of "$1 $1 ..." is refused in milliseconds)."""
+    out: list[_Match] = []
+    for it in iterables:
+        for m in it:
+            out.append(m)
+            if len(out) > MAX_MATCHES_PER_ARTICLE:
+                _too_many(article, m.start)
+    return out
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _count_numbers(article: Article, text: str) -> None:
+    """Refuse a text with more written numbers than MAX_MATCHES_PER_ARTICLE before any rule runs:
+    counting digit groups is one fast scan that stops at the limit, whereas every rule would
+    otherwise scan all of a 5 MB file of "1% 1% ..." first."""
+    for n, m in enumerate(_DIGIT_RUN.finditer(text)):
+        if n >= MAX_MATCHES_PER_ARTICLE:
+            _too_many(article, m.start())
+
+
+def _too_many(article: Article, at: int) -> None:
+    start, _ = article.norm.span(at, at + 1)
+    raise CorpusError(
+        f"{article.id}: more than {MAX_CLAIMS_PER_ARTICLE:,} numbers (the last one read at character "
+        f"{start:,}); a news article states tens, so this is a data table or a dump: split it into "
+        "articles or remove it from the seeds folder"
+    )
 
 
 def _qualifier(text: str, start: int, end: int) -> str:
@@ -510,10 +569,20 @@ def _resolve_bare_currency(claims: list[Claim], text: str) -> list[Claim]:
             counts[c.unit] = counts.get(c.unit, 0) + 1
             if c.restates:
                 restated_in[c.unit] = restated_in.get(c.unit, 0) + 1
+    # one pass, no look-back: the last currency seen in each sentence, and where the money words
+    # stand (found once for the whole text, not once per bare amount)
+    if not any(c.rule.startswith("money.bare") for c in claims):
+        return claims
+    sentences = split_sentences(text)
+    cues = [(m.start(), m.end()) for m in _MONEY_WORDS.finditer(text)]
+    cue_starts = [a for a, _ in cues]
+    last_unit: tuple[int, str] = (-1, "")  # (sentence, unit) of the latest money claim with a unit
     kept: list[Claim] = []
-    for i, c in enumerate(claims):
+    for c in claims:
         if c.rule != "money.bare" and not c.rule.startswith("money.bare"):
             kept.append(c)
+            if _is_money(c) and c.unit:
+                last_unit = (c._sent, c.unit)
             continue
         unit, why = "", ""
         if c.restates:
@@ -523,12 +592,9 @@ def _resolve_bare_currency(claims: list[Claim], text: str) -> list[Claim]:
             }
             if options:
                 unit, why = max(sorted(options), key=options.get), "restatement currency of the article"
-        if not unit:
-            for p in reversed(claims[:i]):
-                if p._sent == c._sent and _is_money(p) and p.unit:
-                    unit, why = p.unit, "currency earlier in the sentence"
-                    break
-        if not unit and _MONEY_WORDS.search(text[_sentence_start(claims, c, text): c._nstart]) and counts:
+        if not unit and last_unit[0] == c._sent:
+            unit, why = last_unit[1], "currency earlier in the sentence"
+        if not unit and counts and _money_word_between(cues, cue_starts, _sentence_start(sentences, c), c._nstart):
             unit, why = max(sorted(counts), key=counts.get), "most frequent currency of the article"
         if not unit:
             continue  # "a nation of 126 million": a scaled number with no money about it
@@ -539,10 +605,16 @@ def _resolve_bare_currency(claims: list[Claim], text: str) -> list[Claim]:
 _MONEY_WORDS = re.compile(r"\b(?:pay\w*|paid|cost\w*|worth|budget\w*|spend\w*|spent|contribut\w*|fund\w*|burden|share)\b|분담금|負担|予算", re.I)
 
 
-def _sentence_start(claims: list[Claim], c: Claim, text: str) -> int:
-    """Start (normalized offset) of the claim's sentence: just after the previous sentence end."""
-    cut = max(text.rfind(". ", 0, c._nstart), text.rfind("\n", 0, c._nstart), text.rfind("。", 0, c._nstart))
-    return cut + 1 if cut >= 0 else 0
+def _money_word_between(cues: list[tuple[int, int]], cue_starts: list[int], start: int, end: int) -> bool:
+    """A money word wholly inside text[start:end]. The cues do not overlap, so the first one that
+    starts at or after ``start`` is the one that ends first."""
+    i = bisect.bisect_left(cue_starts, start)
+    return i < len(cues) and cues[i][1] <= end
+
+
+def _sentence_start(sentences, c: Claim) -> int:
+    """Start (normalized offset) of the claim's sentence."""
+    return sentences[c._sent].start if sentences else 0
 
 
 def extract_corpus(articles: list[Article]) -> list[Claim]:

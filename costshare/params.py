@@ -94,6 +94,19 @@ DOC = {
 }
 
 
+#: A parameter file is a dozen lines; a larger one is not a parameter set.
+MAX_YAML_BYTES = 64 * 1024
+#: Parameters are flat (a list at most); deeper nesting is refused before it is built.
+MAX_YAML_DEPTH = 8
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: its repr, cut to ``limit`` characters (a message never
+    prints a whole input value, which may be megabytes or a billion-laughs expansion)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def resolve_dir(value: str | Path) -> Path:
     p = Path(value).expanduser()
     return p if p.is_absolute() else paths.ROOT / p
@@ -101,10 +114,10 @@ def resolve_dir(value: str | Path) -> Path:
 
 def _int(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ParameterError(f"parameter {key}: expected a whole number, got {value!r}")
+        raise ParameterError(f"parameter {key}: expected a whole number, got {_short(value)}")
     if isinstance(value, str):
         if not re.fullmatch(r"\s*-?\d+\s*", value):
-            raise ParameterError(f"parameter {key}: expected a whole number, got {value!r}")
+            raise ParameterError(f"parameter {key}: expected a whole number, got {_short(value)}")
         value = int(value)
     return value
 
@@ -114,12 +127,12 @@ def _bool(key: str, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
         return value.strip().lower() in ("true", "yes", "1")
-    raise ParameterError(f"parameter {key}: expected true or false, got {value!r}")
+    raise ParameterError(f"parameter {key}: expected true or false, got {_short(value)}")
 
 
 def _str(key: str, value: Any) -> str:
     if not isinstance(value, (str, Path)):
-        raise ParameterError(f"parameter {key}: expected text, got {value!r}")
+        raise ParameterError(f"parameter {key}: expected text, got {_short(value)}")
     return str(value)
 
 
@@ -127,7 +140,7 @@ def _list(key: str, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [v for v in (s.strip() for s in value.split(",")) if v]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ParameterError(f"parameter {key}: expected a list of names, got {value!r}")
+        raise ParameterError(f"parameter {key}: expected a list of names, got {_short(value)}")
     if not value:
         raise ParameterError(f"parameter {key}: must name at least one")
     return list(value)
@@ -137,7 +150,7 @@ def _country(value: str) -> str:
     c = COUNTRY_ALIASES.get(value.strip().lower())
     if c is None:
         raise ParameterError(
-            f"parameter countries: unknown country {value!r}; use {' or '.join(COUNTRIES)}"
+            f"parameter countries: unknown country {_short(value)}; use {' or '.join(COUNTRIES)}"
         )
     return c
 
@@ -150,7 +163,7 @@ def validate(values: Mapping[str, Any] | None = None, **overrides: Any) -> Param
     unknown = sorted(set(merged) - set(FIELDS))
     if unknown:
         raise ParameterError(
-            f"unknown parameter {unknown[0]!r}; known: {', '.join(FIELDS)}"
+            f"unknown parameter {_short(unknown[0])}; known: {', '.join(FIELDS)}"
         )
     out: dict[str, Any] = {}
     for key, value in merged.items():
@@ -165,7 +178,7 @@ def validate(values: Mapping[str, Any] | None = None, **overrides: Any) -> Param
         elif key == "currency":
             c = _str(key, value).strip().upper()
             if c not in CURRENCIES:
-                raise ParameterError(f"parameter currency: {value!r} is not one of {', '.join(CURRENCIES)}")
+                raise ParameterError(f"parameter currency: {_short(value)} is not one of {', '.join(CURRENCIES)}")
             out[key] = c
         elif key == "countries":
             countries = [_country(v) for v in _list(key, value)]
@@ -175,7 +188,7 @@ def validate(values: Mapping[str, Any] | None = None, **overrides: Any) -> Param
             formats = [f.strip().lower() for f in _list(key, value)]
             bad = [f for f in formats if f not in FORMATS]
             if bad:
-                raise ParameterError(f"parameter formats: {bad[0]!r} is not one of {', '.join(FORMATS)}")
+                raise ParameterError(f"parameter formats: {_short(bad[0])} is not one of {', '.join(FORMATS)}")
             out[key] = tuple(f for f in FORMATS if f in formats)
         elif key == "as_of":
             out[key] = _date(value)
@@ -196,7 +209,7 @@ def _date(value: Any) -> str | None:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise ParameterError(f"parameter as_of: expected a date as YYYY-MM-DD, got {value!r}")
+    raise ParameterError(f"parameter as_of: expected a date as YYYY-MM-DD, got {_short(value)}")
 
 
 def _check_consistency(p: Params) -> None:
@@ -215,9 +228,12 @@ def _check_consistency(p: Params) -> None:
         )
     if not NAME_PATTERN.match(p.name) or p.name in (".", "..", "latest") or ".." in p.name:
         raise ParameterError(
-            f"parameter name: {p.name!r} must be a plain folder name (letters, digits, . _ -), "
+            f"parameter name: {_short(p.name)} must be a plain folder name (letters, digits, . _ -), "
             "not a path and not 'latest'"
         )
+    if p.as_of_date and not MIN_YEAR <= p.as_of_date.year <= MAX_YEAR:
+        raise ParameterError(f"parameter as_of: {p.as_of} is outside {MIN_YEAR}-{MAX_YEAR}, the years the "
+                             "briefing covers; leave it empty for the newest article's date")
     if not p.title.strip():
         raise ParameterError("parameter title: must not be empty")
 
@@ -233,8 +249,12 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"{path}: parameter file not found; see params/ for named sets")
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise ParameterError(f"{path}: {size:,} bytes is too large for a parameter file "
+                             f"(limit {MAX_YAML_BYTES // 1024} KB); a parameter set is a few lines")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader(path))  # noqa: S506 - a SafeLoader
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:  # ValueError: "as_of: 2021-02-30"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ParameterError(f"{path}: not valid YAML ({first})") from None
@@ -243,6 +263,34 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ParameterError(f"{path}: expected a mapping of parameter: value")
     return data
+
+
+def _loader(path: Path):
+    """yaml.SafeLoader without anchors and aliases (a few lines of aliases expand to billions of
+    values before anything could look at them) and without nesting past MAX_YAML_DEPTH (a
+    100,000-deep list exhausts the recursion of the composer)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise ParameterError(f"{path} line {mark.line + 1}: YAML anchors and aliases (& and *) "
+                                     "are not accepted in a parameter file; write each value out")
+            self.depth += 1
+            if self.depth > MAX_YAML_DEPTH:
+                mark = event.start_mark
+                raise ParameterError(f"{path} line {mark.line + 1}: nested deeper than {MAX_YAML_DEPTH} levels; "
+                                     "parameters are plain values or lists")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return Loader
 
 
 def parse_set(items: list[str]) -> dict[str, Any]:
@@ -254,7 +302,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
         key, sep, raw = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ParameterError(f"--set {item!r}: expected key=value")
+            raise ParameterError(f"--set {_short(item)}: expected key=value")
         if not raw.strip():
             raise ParameterError(f"--set {key}=: empty value; leave the --set out to use the default")
         if key in TEXT_FIELDS:

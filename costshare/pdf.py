@@ -54,19 +54,29 @@ def version() -> str:
     return out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
 
 
-def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT) -> None:
-    """Print ``html`` (a local file) to ``pdf``; a RenderError with one line when it fails."""
+def _env(workdir: Path | None) -> dict | None:
+    if workdir is None:
+        return None
+    import os
+
+    return {**os.environ, "TMPDIR": str(workdir)}  # chromium's own temporary files too
+
+
+def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT, workdir: Path | None = None) -> None:
+    """Print ``html`` (a local file) to ``pdf``; a RenderError with one line when it fails.
+    The throw-away profile is made in ``workdir`` (a render's temporary-state folder, which the
+    next run removes even if this process is killed)."""
     exe = chromium()
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
     if not html.is_file():
         raise RenderError(f"{html.name}: no such HTML file to print")
     pdf.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="costshare-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="costshare-chromium-", dir=workdir) as profile:
         cmd = [exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
                "--no-pdf-header-footer", html.as_uri()]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL)
+                                  stdin=subprocess.DEVNULL, env=_env(workdir))
         except subprocess.TimeoutExpired:
             raise RenderError(f"chromium did not print {html.name} within {timeout:.0f} s") from None
         except OSError as exc:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,10 +79,34 @@ def findings_frame(findings):
     return pd.DataFrame(findings_rows(findings), columns=FINDING_COLUMNS)
 
 
+#: A cell a spreadsheet would evaluate as a formula ("=HYPERLINK(...)", "+1+1", "@SUM(...)"), or
+#: that starts with a tab or carriage return; numbers ("-5", "+2.5") are left as numbers.
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")  # with apostrophes already before it: kept reversible
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula, prefixed with an apostrophe (what well-kept
+    exporters do, and what spreadsheets then show as the text itself); anything else as it is.
+    An article sentence or a file name is data, never a formula."""
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_text(value: str) -> str:
+    """The inverse of spreadsheet_safe, for reading a published CSV back (what changed)."""
+    if value.startswith("'") and _FORMULA.match(value) and not _NUMBER.match(value[1:]):
+        return value[1:]
+    return value
+
+
 def write_csv(rows: list[dict], columns: list[str], path: Path) -> None:
-    """Deterministic CSV (UTF-8, \\n line ends, fixed column order), written atomically."""
+    """Deterministic CSV (UTF-8, \\n line ends, fixed column order), written atomically; cells
+    that a spreadsheet would evaluate are neutralised (see spreadsheet_safe)."""
     import csv
 
+    rows = [{k: spreadsheet_safe(v) for k, v in row.items()} for row in rows]
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

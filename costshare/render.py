@@ -4,7 +4,8 @@ into one briefing, write HTML and PDF, publish atomically.
 A render, in order:
 
 1. validate every parameter (an unknown key or a wrong type stops here: exit 2, nothing runs);
-2. take the lock ``reports/.lock-<name>`` (a second render of the same name exits 3);
+2. take the lock ``reports/.lock-<name>`` (a second render of the same name exits 3), check
+   ``reports/`` (see costshare.publish) and clear what a killed run of that name left;
 3. hash every input (seeds, reference data, notebooks, code, parameters, package versions);
    with ``--if-changed`` stop here when the fingerprint equals the last good run's;
 4. extract and reconcile in this process (claims.csv, findings.csv, the key findings, as_of);
@@ -16,17 +17,15 @@ A render, in order:
    ``reports/<name>``, then ``reports/latest`` is re-pointed.
 
 A failure at any step after 4 moves the temporary folder (with the executed notebooks) to
-``reports/.failed/<name>-<n>/`` and publishes nothing; SIGTERM or Ctrl-C removes it.
+``reports/.failed/<name>-<n>/`` and publishes nothing; SIGTERM, Ctrl-C or the overall deadline
+(``--deadline``) removes it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import dataclasses
-import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -43,11 +42,10 @@ from pathlib import Path
 
 from costshare import params as P
 from costshare import paths
-from costshare.errors import ParameterError, RenderBusyError, RenderError
+from costshare.errors import ParameterError, RenderDeadline, RenderError
+from costshare.publish import Lock, check_reports, keep_failed, make_readable, make_reports, publish, workdir
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-FAILED = ".failed"
-LATEST = "latest"
 KERNEL = "python3"
 #: Environment the notebooks' kernels get on top of ours. COSTSHARE_FIGURES_DIR tells the chart
 #: code where to save the charts of this run (the run folder's figures/).
@@ -96,6 +94,9 @@ def warm_modules(path: Path) -> list[str]:
 VERSIONED = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "nbclient",
              "ipykernel", "jupyter_client", "CurrencyConverter", "cpi", "charset-normalizer", "PyYAML")
 CELL_TIMEOUT = 600
+#: The longest a whole render may take (extraction, notebooks, PDF), in seconds: a render stuck on
+#: some input fails and frees its lock, so the next scheduled run is not turned away.
+DEADLINE = 1800
 
 
 # --------------------------------------------------------------------------- command line
@@ -108,8 +109,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "parameters (in a --params YAML file or as --set key=value):\n" + "\n".join(lines) + "\n\n"
         "output: reports/NAME/ holds briefing.html, briefing.pdf, claims.csv, findings.csv, the\n"
         "executed notebooks, figures/ and run.json; reports/latest points to the newest good run.\n"
-        "exit codes: 0 rendered or skipped, 1 render failed (executed notebook kept in\n"
-        "reports/.failed/), 2 bad parameter or input, 3 another render of NAME is running."
+        "exit codes: 0 rendered or skipped, 1 render failed or ran past --deadline (executed\n"
+        "notebook kept in reports/.failed/), 2 bad parameter or input or unusable reports/,\n"
+        "3 another render of NAME is running, 130 Ctrl-C, 143 SIGTERM (nothing published)."
     )
     p = subparsers.add_parser(
         "render",
@@ -129,8 +131,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--if-changed", action="store_true",
                    help="skip the render when seeds, reference data, parameters and code are "
                    "unchanged since the last good run of NAME")
-    p.add_argument("--timeout", type=int, default=CELL_TIMEOUT, metavar="SECONDS",
+    p.add_argument("--timeout", default=str(CELL_TIMEOUT), metavar="SECONDS",
                    help=f"longest a notebook cell may run (default {CELL_TIMEOUT})")
+    p.add_argument("--deadline", default=str(DEADLINE), metavar="SECONDS",
+                   help=f"longest the whole render may run; past it the render stops, publishes "
+                   f"nothing and exits 1 (default {DEADLINE})")
     p.set_defaults(func=command)
     return p
 
@@ -163,10 +168,20 @@ def without_iri_grammar() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)
 
 
+def seconds(option: str, value: str) -> int:
+    """A positive whole number of seconds, or a one-line ParameterError naming the option."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{1,7}", text) or int(text) <= 0:
+        raise ParameterError(f"{option} {value!r}: expected a positive whole number of seconds, e.g. {option} 600")
+    return int(text)
+
+
 def command(args: argparse.Namespace) -> int:
+    timeout = seconds("--timeout", args.timeout)
+    deadline = seconds("--deadline", args.deadline)
     params = params_from_args(args)  # before anything else runs
     without_iri_grammar()
-    result = render(params, if_changed=args.if_changed, timeout=args.timeout)
+    result = render(params, if_changed=args.if_changed, timeout=timeout, deadline=deadline)
     print(f"costshare: {result.message}", file=sys.stderr)
     return 0
 
@@ -190,10 +205,13 @@ class Stages:
     def __init__(self):
         self.times: dict[str, float] = {}
         self.start = time.perf_counter()
+        self.current = "start"
 
     @contextlib.contextmanager
     def __call__(self, name: str):
         t0 = time.perf_counter()
+        if threading.current_thread() is threading.main_thread():
+            self.current = name
         try:
             yield
         finally:
@@ -232,7 +250,10 @@ def _group(files: list[Path], base: Path) -> dict:
     return {"files": len(hashes), "sha256": combined, "each": hashes}
 
 
-def versions() -> dict[str, str]:
+def versions(formats=()) -> dict[str, str]:
+    """The versions that shape the output: Python, the main libraries by name, a hash over every
+    installed distribution and its version (any of them may change a table or a chart), and
+    chromium's version when a PDF is printed."""
     from importlib import metadata
 
     out = {"python": sys.version.split()[0]}
@@ -241,16 +262,39 @@ def versions() -> dict[str, str]:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             out[dist] = "not installed"
+    installed = sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in metadata.distributions()})
+    out["environment"] = (f"{len(installed)} distributions, sha256 "
+                          + hashlib.sha256("\n".join(installed).encode()).hexdigest())
+    if "pdf" in formats:
+        from costshare import pdf
+
+        out["chromium"] = pdf.version() or "not found"
     return out
+
+
+def _seed_files(seeds: Path) -> list[Path]:
+    """Exactly the files the corpus reads (articles and manifest): a link or a stray file is
+    neither followed nor hashed; a seeds folder that cannot be read stops the render here."""
+    from costshare.corpus import article_files
+
+    files = article_files(seeds, warn=False)
+    manifest = seeds / paths.MANIFEST_NAME
+    if manifest.is_symlink() or manifest.exists() and not manifest.is_file():
+        from costshare.corpus import read_manifest
+
+        read_manifest(seeds)  # its one-line error
+    return sorted(files + ([manifest] if manifest.is_file() else []))
 
 
 def hash_inputs(params: P.Params, notebooks: list[Path]) -> dict:
     """Every input of a render with its SHA-256: what --if-changed compares."""
     package = Path(__file__).resolve().parent
-    code = [p for p in _files(package) if p.suffix in (".py", ".j2", ".css", ".json")]
+    code = [p for p in _files(package) if p.suffix == ".py"]
     nb_hashes = {p.name: _sha256(p) for p in notebooks}
     return {
-        "seeds": _group(_files(params.seeds_path), params.seeds_path),
+        "seeds": _group(_seed_files(params.seeds_path), params.seeds_path),
+        # every file of the templates, whatever its kind (HTML, CSS, fonts, configuration)
+        "templates": _group(_files(paths.TEMPLATES_DIR), paths.TEMPLATES_DIR),
         "reference": _group(_files(params.reference_path), params.reference_path),
         "notebooks": {"files": len(nb_hashes), "sha256": hashlib.sha256(
             json.dumps(nb_hashes, sort_keys=True).encode()).hexdigest(), "each": nb_hashes},
@@ -285,37 +329,8 @@ def check_notebooks(notebooks: list[Path]) -> None:
 # --------------------------------------------------------------------------- lock and signals
 
 
-class Lock:
-    """``flock`` on reports/.lock-<name>: held for the whole render, released by the kernel if
-    the process dies, so a crash never leaves a stale lock."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self, name: str) -> None:
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(self.fd)
-            self.fd = None
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise RenderBusyError(
-                    f"another render of {name!r} is running (lock {paths.relative(self.path)}); "
-                    "nothing was done"
-                ) from None
-            raise
-
-    def release(self) -> None:
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
-
-
 def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
+    raise KeyboardInterrupt(signum)  # the command line exits 128 + signum
 
 
 @contextlib.contextmanager
@@ -336,7 +351,7 @@ def interruptible():
 @contextlib.contextmanager
 def signals_blocked():
     """No interruption between swapping the run folder in and moving reports/latest."""
-    sigs = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    sigs = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM}
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -345,76 +360,6 @@ def signals_blocked():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-# --------------------------------------------------------------------------- publishing
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if not supported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def publish(tmp: Path, folder: Path, reports: Path) -> None:
-    """tmp becomes reports/<name> in one step, then reports/latest points to it."""
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise RenderError(f"{paths.relative(folder)} is not a folder; move it away")
-    if folder.exists():
-        if _exchange(tmp, folder):
-            shutil.rmtree(tmp)  # the previous run, now at the temporary path
-        else:  # no renameat2: two renames, the old run is kept until the new one is in place
-            old = folder.with_name(folder.name + ".old~" + tmp.name.rsplit("~", 1)[-1])
-            os.rename(folder, old)
-            os.rename(tmp, folder)
-            shutil.rmtree(old)
-    else:
-        os.rename(tmp, folder)
-    latest = reports / LATEST
-    if latest.exists() and not latest.is_symlink():
-        raise RenderError(f"{paths.relative(latest)} is a real folder; remove it so it can point to the newest run")
-    link = reports / f".latest~{os.getpid()}"
-    link.unlink(missing_ok=True)
-    os.symlink(folder.name, link)
-    os.replace(link, latest)
-
-
-def _failed_folder(reports: Path, name: str) -> Path:
-    root = reports / FAILED
-    root.mkdir(exist_ok=True)
-    pattern = re.compile(rf"^{re.escape(name)}-(\d+)$")
-    n = max((int(m.group(1)) for p in root.iterdir() if (m := pattern.match(p.name))), default=0) + 1
-    return root / f"{name}-{n}"
-
-
-def keep_failed(tmp: Path, reports: Path, name: str, reason: str, detail: str = "") -> Path:
-    dest = _failed_folder(reports, name)
-    (tmp / "reason.txt").write_text(reason + "\n" + (("\n" + detail.rstrip() + "\n") if detail else ""), encoding="utf-8")
-    os.rename(tmp, dest)
-    return dest
-
-
-def _make_readable(folder: Path) -> None:
-    """mkdtemp and mkstemp create owner-only entries; a published report is as readable as any
-    file the user creates (the umask decides)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    for p in [folder, *folder.rglob("*")]:
-        if not p.is_symlink():
-            os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~mask)
 
 
 def _copy_figures(src: Path, dest: Path) -> list[str]:
@@ -432,6 +377,40 @@ def _copy_figures(src: Path, dest: Path) -> list[str]:
     return copied
 
 
+class Deadline:
+    """The render's overall deadline: a timer that raises RenderDeadline in the main thread
+    wherever it is (extraction, waiting for notebooks, printing), unless the run has already
+    reached its publish step, which completes."""
+
+    def __init__(self, seconds: float | None, name: str, stages: Stages):
+        self.seconds, self.name, self.stages = seconds, name, stages
+        self.armed = False
+
+    def _expire(self, signum, frame):
+        if self.armed:
+            self.armed = False
+            raise RenderDeadline(f"render {self.name} stopped: still running after its deadline of "
+                                 f"{self.seconds:g} s (stage: {self.stages.current}); nothing was published, "
+                                 "raise --deadline or look at the newest seeds")
+
+    def __enter__(self):
+        if self.seconds and threading.current_thread() is threading.main_thread():
+            self.old = signal.signal(signal.SIGALRM, self._expire)
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def disarm(self) -> None:
+        self.armed = False
+
+    def __exit__(self, *exc):
+        if hasattr(self, "old"):
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.armed = False
+            signal.signal(signal.SIGALRM, self.old)
+        return False
+
+
 # --------------------------------------------------------------------------- kernels
 
 
@@ -444,9 +423,10 @@ class Kernels:
     use a separate blocking client on the same connection.
     """
 
-    def __init__(self, notebooks: list[Path], env: dict):
+    def __init__(self, notebooks: list[Path], env: dict, work: Path):
         self.notebooks, self.count, self.env = notebooks, len(notebooks), env
-        self.sockets = Path(tempfile.mkdtemp(prefix="costshare-k"))  # short path: AF_UNIX limit
+        self.sockets = work / "k"  # short path: AF_UNIX limit
+        self.sockets.mkdir(exist_ok=True)
         self.managers: dict[int, object] = {}
         self.warmers: dict[int, object] = {}
         self.closed = False
@@ -463,6 +443,7 @@ class Kernels:
 
         km = _manager_class()(kernel_name=KERNEL, transport="ipc")
         km.ip = str(self.sockets / f"k{i}")
+        km.connection_file = str(self.sockets / f"kernel-{i}.json")  # holds the kernel's key: not in the runtime dir
         self.managers[i] = km
         # working directory: the notebook's folder, as in JupyterLab
         run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGS, env=self.env, cwd=str(self.notebooks[i].parent))
@@ -546,13 +527,40 @@ class Kernels:
         shutil.rmtree(self.sockets, ignore_errors=True)
 
     def kill(self) -> None:
-        """After an interrupt: kill every kernel process, and leave the event loop papermill ran
-        in behind (it still holds the interrupted cell's tasks)."""
-        import asyncio
-
+        """After an interrupt: kill every kernel process, and retire the event loop papermill ran
+        in (it still holds the interrupted cell's tasks): its tasks are cancelled and it is
+        closed, so its selector and socket pair do not pile up over many interrupted renders."""
         self.close()
+        if threading.current_thread() is threading.main_thread():
+            _retire_loop()
+
+
+def _retire_loop() -> None:
+    import asyncio
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # get_event_loop without a running loop
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return
+    if loop.is_running():
+        return
+    if not loop.is_closed():
+        tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in tasks:
+            t.cancel()
+        if tasks:  # the kernels are dead: the cancelled tasks end at once
+            with contextlib.suppress(BaseException):
+                loop.run_until_complete(asyncio.wait(tasks, timeout=5))
+        for t in asyncio.all_tasks(loop) | set(tasks):
+            if t.done() and not t.cancelled():
+                t.exception()  # retrieved: the kernel's death is the interrupt's doing, not news
         with contextlib.suppress(Exception):
-            asyncio.set_event_loop(asyncio.new_event_loop())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+    asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 _MANAGER = None
@@ -582,9 +590,10 @@ def _close_client(kc) -> None:
         kc.context.destroy(linger=0)
 
 
-def _kernel_env(figures: Path) -> dict:
+def _kernel_env(figures: Path, work: Path) -> dict:
     env = dict(os.environ)
     env[FIGURES_ENV] = str(figures)
+    env["TMPDIR"] = str(work)  # the kernels' temporary files go where the next run removes them
     env["PYTHONHASHSEED"] = "0"  # set and dict-of-set orders: the same in every run
     env["SOURCE_DATE_EPOCH"] = "946684800"  # matplotlib stamps SVG/PDF files with this, not the clock
     env.pop("JPY_PARENT_PID", None)
@@ -667,6 +676,8 @@ def execute_all(notebooks, tmp: Path, params: P.Params, kernels: Kernels, timeou
 
         try:
             worker()
+        except asyncio.CancelledError:  # its kernel was killed by an interrupt of the render
+            errors.setdefault(-1, RenderError("the render was stopped"))
         finally:  # the event loop nbclient made for this thread
             with contextlib.suppress(Exception):
                 asyncio.get_event_loop().close()
@@ -686,9 +697,20 @@ def execute_all(notebooks, tmp: Path, params: P.Params, kernels: Kernels, timeou
                        for n in range(workers)]
             for t in threads:
                 t.start()
-            for t in threads:
-                while t.is_alive():
-                    t.join(0.2)  # short joins: SIGTERM and Ctrl-C stay responsive
+            try:
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.2)  # short joins: SIGTERM, Ctrl-C and the deadline stay responsive
+            except BaseException:
+                # an interrupt: kill the kernels, so each thread's nbclient sees a dead kernel and
+                # returns, closing its sockets and event loop; a thread left behind would hold them
+                errors.setdefault(-1, RenderError("the render was stopped"))
+                with signals_blocked():
+                    kernels.kill()
+                    until = time.monotonic() + 15
+                    for t in threads:
+                        t.join(max(0.0, until - time.monotonic()))
+                raise
     finally:
         logger.setLevel(level)
     if errors:
@@ -746,13 +768,15 @@ class NotebookFailed(RenderError):
 
 def render(params: P.Params, *, notebooks: list[Path] | None = None, reports_dir: Path | None = None,
            if_changed: bool = False, timeout: int = CELL_TIMEOUT, progress: bool | None = None,
-           figures_dir: Path | None | bool = True) -> RenderResult:
+           figures_dir: Path | None | bool = True, deadline: float | None = DEADLINE) -> RenderResult:
     """Render one validated parameter set into reports_dir/<name>/ (see the module docstring).
     ``notebooks`` and ``reports_dir`` are for tests and the benchmark; ``figures_dir=True`` means
     the project's figures/ when the run is 'default' in the project's reports/."""
+    if timeout is not None and timeout <= 0 or deadline is not None and deadline <= 0:
+        raise ParameterError(f"timeout ({timeout}) and deadline ({deadline}) must be positive seconds")
     stages = Stages()
     reports = Path(reports_dir) if reports_dir is not None else paths.REPORTS_DIR
-    reports.mkdir(parents=True, exist_ok=True)
+    make_reports(reports)
     folder = reports / params.name
     if folder.resolve().parent != reports.resolve():
         raise ParameterError(f"parameter name: {params.name!r} must stay inside {paths.relative(reports)}/")
@@ -763,24 +787,29 @@ def render(params: P.Params, *, notebooks: list[Path] | None = None, reports_dir
 
     lock = Lock(reports / f".lock-{params.name}")
     lock.acquire(params.name)
+    work = None
     try:
-        with interruptible():
+        check_reports(reports, params.name)
+        for stale in reports.glob(f".tmp~{params.name}~*"):  # left by a killed run of this name
+            shutil.rmtree(stale, ignore_errors=True)
+        work = workdir(reports, params.name)  # and the temporary state it left, removed here
+        with interruptible(), Deadline(deadline, params.name, stages) as clock:
             return _render_locked(params, notebooks, reports, folder, if_changed, timeout, progress,
-                                  figures_dir, stages)
+                                  figures_dir, stages, work, clock)
     finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
         lock.release()
 
 
-def _render_locked(params, notebooks, reports, folder, if_changed, timeout, progress, figures_dir, stages):
+def _render_locked(params, notebooks, reports, folder, if_changed, timeout, progress, figures_dir, stages,
+                   work, clock):
     from costshare import changes as changes_mod
-
-    for stale in reports.glob(f".tmp~{params.name}~*"):  # left by a killed run of this name
-        shutil.rmtree(stale, ignore_errors=True)
 
     with stages("inputs"):
         check_notebooks(notebooks)
         inputs = hash_inputs(params, notebooks)
-        vers = versions()
+        vers = versions(params.formats)
         fp = fingerprint(inputs, vers)
     previous = changes_mod.read_previous(folder)
     if if_changed and previous is not None and previous.run.get("fingerprint") == fp:
@@ -791,7 +820,7 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp~{params.name}~", dir=reports))
     figures = tmp / "figures"
     figures.mkdir()
-    kernels = Kernels(notebooks, _kernel_env(figures))
+    kernels = Kernels(notebooks, _kernel_env(figures, work), work)
     try:
         with stages("kernel start"):
             kernels.start(0)  # the first kernel boots and imports while this process extracts
@@ -839,13 +868,11 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
             html_text = briefing.export_html(built.nb)
             html_path = tmp / "briefing.html"
             html_path.write_text(html_text, encoding="utf-8")
-        chromium_version = ""
         if "pdf" in params.formats:
             from costshare import pdf
 
             with stages("pdf"):
-                pdf.print_pdf(html_path, tmp / "briefing.pdf")
-                chromium_version = pdf.version()
+                pdf.print_pdf(html_path, tmp / "briefing.pdf", workdir=work)
         if "html" not in params.formats:
             html_path.unlink()
 
@@ -855,7 +882,7 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
             "params": params.to_notebook(),
             "fingerprint": fp,
             "inputs": inputs,
-            "versions": {**vers, **({"chromium": chromium_version} if chromium_version else {})},
+            "versions": vers,
             "notebooks": [p.name for p in notebooks],
             "articles": articles,
             "counts": {"articles": len(extraction.articles), "claims": len(extraction.claims),
@@ -872,24 +899,34 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
         }
         (tmp / "run.json").write_text(json.dumps(run, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
-        _make_readable(tmp)
+        make_readable(tmp)
         with stages("publish"), signals_blocked():
+            clock.disarm()  # from here the run completes: a deadline no longer stops it half-way
             publish(tmp, folder, reports)
+            tmp = None
             copied = _copy_figures(folder / "figures", figures_dir) if figures_dir else []
-        tmp = None
     except KeyboardInterrupt:
         kernels.kill()
         raise  # the finally below removes the temporary folder: nothing published, nothing kept
     except NotebookFailed as exc:
         dest = keep_failed(tmp, reports, params.name, str(exc), exc.detail)
         tmp = None
-        raise RenderError(f"render {params.name} failed: {exc}; executed notebook kept in "
-                          f"{paths.relative(dest)}/") from None
+        raise RenderError(f"render {params.name} failed: {exc}; " + (
+            f"executed notebook kept in {paths.relative(dest)}/" if isinstance(dest, Path) else dest)) from None
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {_first_line(exc)}" if not isinstance(exc, RenderError) else str(exc)
+        if isinstance(exc, RenderError):
+            reason = str(exc)
+        elif isinstance(exc, OSError) and exc.strerror:
+            reason = f"{type(exc).__name__}: {exc.strerror}" + (f": {paths.relative(exc.filename)}" if exc.filename else "")
+        else:
+            reason = f"{type(exc).__name__}: {_first_line(exc)}"
+        if tmp is None:  # the publish step completed; only copying the charts into figures/ failed
+            raise RenderError(f"render {params.name} published {paths.relative(folder)}/, but copying its "
+                              f"charts into figures/ failed: {reason}") from None
         dest = keep_failed(tmp, reports, params.name, reason, traceback.format_exc())
         tmp = None
-        raise RenderError(f"render {params.name} failed: {reason}; kept in {paths.relative(dest)}/") from None
+        raise RenderError(f"render {params.name} failed: {reason}; " + (
+            f"kept in {paths.relative(dest)}/" if isinstance(dest, Path) else dest) + "; nothing was published") from None
     finally:
         kernels.close()
         if tmp is not None:

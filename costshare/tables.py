@@ -6,6 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 
+def show_whole() -> None:
+    """Every table a notebook shows is shown whole: pandas cuts a frame of more than 60 rows to
+    10 and long text to 50 characters, and the briefing would then silently drop claims. The
+    notebooks call this first; claims.csv has the same rows."""
+    import pandas as pd
+
+    pd.set_option("display.max_rows", None)
+    pd.set_option("display.max_colwidth", None)
+
+
 def corpus_frame(articles):
     import pandas as pd
 

@@ -141,3 +141,14 @@ def normalize(original: str) -> NormText:
         origin.append(i)
     origin.append(len(original))
     return NormText(lookalikes("".join(out)), tuple(origin))
+
+
+#: Characters that can rewrite what a terminal or a page shows around them: C0/C1 controls and the
+#: Unicode bidi controls (an override can make "txt.exe" read as "exe.txt").
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Text as it may be printed to a terminal or a page: each control or bidi character written
+    as its escape (\\n, \\x1b, \\u202e), everything else as it is."""
+    return _UNSHOWABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))

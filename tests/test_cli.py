@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from costshare import paths
+from costshare import paths, pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -108,3 +108,27 @@ def test_out_that_is_a_file(tmp_path):
 def test_works_from_another_working_directory(tmp_path):
     proc = run("extract", "--seeds", str(paths.SEEDS_DIR), "--out", str(tmp_path), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_file_name_with_control_and_bidi_characters_is_shown_escaped(tmp_path):
+    seeds = tmp_path / "seeds_file_name_with_escape_codes"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Japan paid 201.7 billion yen in FY2021.\n")
+    (seeds / "clear\x1b[2J\u202etxt.exe.txt").write_bytes(b"")  # clears the screen, then reverses the line
+    proc = subprocess.run([sys.executable, "-m", "costshare", "extract", "--seeds", str(seeds), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, cwd=paths.ROOT)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert "clear\\x1b[2J\\u202etxt.exe.txt: empty file" in lines[0]
+    assert "\x1b" not in proc.stderr and "\u202e" not in proc.stderr
+
+
+def test_sources_show_a_bidi_override_in_a_file_name_escaped(tmp_path):
+    from costshare import briefing
+    from costshare import params as P
+
+    seeds = tmp_path / "seeds_file_name_with_bidi_override"
+    seeds.mkdir()
+    (seeds / "memo\u202etxt.exe.txt").write_text("Japan paid 201.7 billion yen in FY2021.\n")
+    section = briefing.sources_section(pipeline.run(seeds), P.validate({}))
+    assert "memo\\u202etxt.exe.txt" in section and "\u202e" not in section

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from costshare import paths
-from costshare.corpus import MAX_ARTICLE_BYTES, infer_published, load_corpus
+from costshare.corpus import MAX_ARTICLE_BYTES, SkippedFilesWarning, infer_published, load_corpus
 from costshare.errors import CorpusError, InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -120,3 +121,79 @@ def test_dotfiles_and_readme_are_not_articles(tmp_path):
 )
 def test_infer_published(text, expected):
     assert infer_published(text)[0] == expected
+
+
+# --------------------------------------------------------------------------- what is read at all
+
+
+def _seeds_with(tmp_path: Path, name: str) -> Path:
+    seeds = tmp_path / name
+    shutil.copytree(FIXTURES / "seeds_article_without_manifest_row", seeds)
+    return seeds
+
+
+def test_seeds_link_to_a_secret_is_refused_in_one_line(tmp_path):
+    secret = tmp_path / "secrets.txt"
+    secret.write_text("Japan paid $9 billion. api_key=hunter2\n")
+    seeds = _seeds_with(tmp_path, "seeds_link_to_a_secret")
+    (seeds / "memo.txt").symlink_to(secret)
+    with pytest.raises(CorpusError) as exc:
+        load_corpus(seeds)
+    assert "memo.txt: is a symbolic link" in str(exc.value) and "\n" not in str(exc.value)
+    assert "hunter2" not in str(exc.value)
+
+
+def test_seeds_link_to_etc_passwd_is_refused_even_under_another_suffix(tmp_path):
+    seeds = _seeds_with(tmp_path, "seeds_link_to_etc_passwd")
+    (seeds / "passwd").symlink_to("/etc/passwd")
+    with pytest.raises(CorpusError, match="passwd: is a symbolic link"):
+        load_corpus(seeds)
+
+
+def test_seeds_manifest_that_is_a_link_is_refused(tmp_path):
+    seeds = _seeds_with(tmp_path, "seeds_manifest_link")
+    (seeds / "manifest.csv").rename(tmp_path / "elsewhere.csv")
+    (seeds / "manifest.csv").symlink_to(tmp_path / "elsewhere.csv")
+    with pytest.raises(CorpusError, match="manifest.csv: is a symbolic link"):
+        load_corpus(seeds)
+
+
+def test_seeds_editor_backups_do_not_double_count(tmp_path):
+    seeds = _seeds_with(tmp_path, "seeds_editor_backups")
+    for backup in ("a.txt~", "b.txt.orig", "#a.txt#"):
+        shutil.copy(seeds / "a.txt", seeds / backup)
+    with pytest.warns(SkippedFilesWarning, match=r"skipped 3 files .*'#a.txt#', 'a.txt~', 'b.txt.orig'"):
+        articles = load_corpus(seeds)
+    assert [a.id for a in articles] == ["a.txt", "b.txt"]
+
+
+def test_seeds_stray_png_and_pdf_are_skipped_not_fatal(tmp_path):
+    seeds = _seeds_with(tmp_path, "seeds_stray_png_and_pdf")
+    (seeds / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (seeds / "report.pdf").write_bytes(b"%PDF-1.4\n\x00\x01")
+    with pytest.warns(SkippedFilesWarning, match="'chart.png', 'report.pdf'"):
+        assert [a.id for a in load_corpus(seeds)] == ["a.txt", "b.txt"]
+
+
+def test_seeds_only_stray_files_is_no_articles(tmp_path):
+    seeds = tmp_path / "seeds_only_a_png"
+    seeds.mkdir()
+    (seeds / "chart.png").write_bytes(b"\x89PNG")
+    with pytest.warns(SkippedFilesWarning), pytest.raises(CorpusError, match="no articles found"):
+        load_corpus(seeds)
+
+
+def test_seeds_fifo_is_skipped_not_read(tmp_path):
+    seeds = _seeds_with(tmp_path, "seeds_fifo_named_txt")
+    os.mkfifo(seeds / "pipe.txt")  # reading it would block the render forever
+    with pytest.warns(SkippedFilesWarning, match="'pipe.txt'"):
+        assert [a.id for a in load_corpus(seeds)] == ["a.txt", "b.txt"]
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31", "1900-06-01"])
+def test_seeds_manifest_date_far_outside_the_data_is_input_error(tmp_path, published):
+    seeds = _seeds_with(tmp_path, "seeds_manifest_date_year_1_or_9999")
+    (seeds / "manifest.csv").write_text(f"file,published,outlet,title,origin_language\na.txt,{published},x,t,en\n")
+    with pytest.raises(CorpusError, match=rf"row 2, column published: {published} is outside 1945-2035") as info:
+        load_corpus(seeds)
+    assert info.value.exit_code == 2

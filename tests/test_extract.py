@@ -282,3 +282,63 @@ def test_review_abbreviated_term_and_trailing_plus():
     assert values("Seoul and Washington agreed a 5-yr deal.") == [(D(5), "years")]
     (c,) = claims_of("Japan's host-nation support tops $1bn-plus a year.")
     assert (c.value, c.qualifier) == (D(10**9), "more than")
+
+
+# --------------------------------------------------------------------------- adversarial articles (issue 10)
+
+from costshare import extract as X  # noqa: E402
+from costshare.errors import CorpusError  # noqa: E402
+
+
+def _select_pairwise(matches):
+    """The selection as it was: every match checked against every chosen one (quadratic)."""
+    chosen = []
+    for m in sorted(matches, key=lambda m: (-m.priority, -(m.end - m.start), m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12), st.integers(0, 3)), max_size=40))
+def test_select_keeps_what_the_pairwise_selection_kept(spans):
+    matches = [X._Match(s, s + n, Decimal(1), "USD", "r", priority=p) for s, n, p in spans]
+    assert [(m.start, m.end, m.priority) for m in X._select(list(matches))] == [
+        (m.start, m.end, m.priority) for m in _select_pairwise(matches)]
+
+
+def test_article_of_1900_dollar_amounts_in_one_sentence_quotes_it_once():
+    claims = claims_of("$1 " * 1900)
+    assert len(claims) == 1900
+    assert all(c.sentence is claims[0].sentence for c in claims), "the sentence is built once, not per claim"
+
+
+def test_article_of_3000_dollar_amounts_is_refused_in_one_line():
+    with pytest.raises(CorpusError) as info:
+        claims_of("$1 " * 3000)
+    message = str(info.value)
+    assert info.value.exit_code == 2 and "\n" not in message
+    assert message.startswith(f"t.txt: more than {X.MAX_CLAIMS_PER_ARTICLE:,} numbers")
+
+
+def test_article_of_5_mb_percent_signs_is_refused_before_the_rules_scan_it(monkeypatch):
+    def no_rule(*args, **kwargs):
+        raise AssertionError("a rule scanned the text")
+
+    monkeypatch.setattr(X, "_money_matches", no_rule)
+    with pytest.raises(CorpusError, match="more than 2,000 numbers"):
+        claims_of("1% " * (5 * 1024 * 1024 // 3 - 10))
+
+
+def test_article_of_2400_yearly_table_lines_is_refused():
+    text = "".join(f"In FY{1990 + i % 36}, Japan paid {100 + i % 900}.5 billion yen.\n" for i in range(2400))
+    with pytest.raises(CorpusError, match=r"more than 2,000 numbers \(the last one read at character [\d,]+\)"):
+        claims_of(text)
+
+
+def test_bare_amounts_take_the_currency_earlier_in_their_long_sentence():
+    text = "Japan paid 5 billion yen. The budget was " + ", ".join(f"{i} billion" for i in range(1, 400)) + "."
+    claims = claims_of(text)
+    assert len(claims) == 400
+    assert {c.unit for c in claims} == {"JPY"}
+    assert claims[1].rule == "money.bare(currency: most frequent currency of the article)"

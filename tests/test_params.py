@@ -156,3 +156,52 @@ def test_review_impossible_date_in_yaml(tmp_path):
     f.write_text("as_of: 2021-02-30\n")
     with pytest.raises(ParameterError, match="not valid YAML"):
         P.load_yaml(f)
+
+
+# --------------------------------------------------------------------------- hostile parameter files
+
+
+def _refused(tmp_path, name: str, text: str, capsys) -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    assert cli.main(["render", "--params", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and len(err) < 400, err
+    return err
+
+
+def test_params_yaml_nested_100000_deep_is_one_line(tmp_path, capsys):
+    err = _refused(tmp_path, "nested_100000_deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", capsys)
+    assert "too large for a parameter file" in err
+
+
+def test_params_yaml_nested_deep_within_the_size_limit_is_one_line(tmp_path, capsys):
+    err = _refused(tmp_path, "nested_20000_deep.yaml", "countries: " + "[" * 20_000 + "]" * 20_000 + "\n", capsys)
+    assert "nested deeper than" in err and "line 1" in err
+
+
+def test_params_yaml_exponential_aliases_are_refused_before_expanding(tmp_path, capsys):
+    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n in range(1, 10):
+        prev, cur = chr(ord("a") + n - 1), chr(ord("a") + n)
+        laughs.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    err = _refused(tmp_path, "billion_laughs.yaml", "\n".join(laughs) + "\n", capsys)
+    assert "anchors and aliases" in err and "lol" not in err
+
+
+def test_params_yaml_over_the_size_limit(tmp_path, capsys):
+    err = _refused(tmp_path, "title_of_a_megabyte.yaml", "title: " + "x" * 1_000_000 + "\n", capsys)
+    assert "too large for a parameter file (limit 64 KB)" in err
+
+
+def test_params_message_never_prints_a_whole_value(capsys):
+    with pytest.raises(ParameterError) as info:
+        P.validate({"start_year": "x" * 100_000})
+    assert len(str(info.value)) < 200 and "..." in str(info.value)
+
+
+@pytest.mark.parametrize("as_of", ["1977-12-31", "0001-01-01", "9999-12-31"])
+def test_as_of_outside_the_covered_years_is_refused(as_of):
+    with pytest.raises(ParameterError, match=rf"parameter as_of: {as_of} is outside {P.MIN_YEAR}-{P.MAX_YEAR}"):
+        P.validate({"as_of": as_of})
+    assert P.validate({"as_of": "1978-01-01"}).as_of == "1978-01-01"

@@ -563,3 +563,204 @@ def test_changes_between_two_runs():
     assert [f["id"] for f in diff.new_findings] == ["f2"] and [f["id"] for f in diff.resolved_findings] == ["f1"]
     assert changes.diff(None, [], [], []) is None
     assert changes.read_previous(Path("/nonexistent")) is None
+
+
+# --------------------------------------------------------------------------- deadline, kill -9, options
+
+
+def test_render_stuck_past_its_deadline_exits_1_in_one_line_and_frees_the_lock(tmp_path):
+    reports = tmp_path / "reports"
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from costshare import cli, paths, render
+        paths.REPORTS_DIR = Path({str(reports)!r})
+        render.default_notebooks = lambda: [Path({str(SLOW)!r})]
+        sys.exit(cli.main(["render", "--name", "t", "--formats", "html", "--deadline", "6"]))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(paths.ROOT)))
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and len(lines) == 1, proc.stderr
+    assert re.search(r"render t stopped: still running after its deadline of 6 s \(stage: (kernel|notebook) slow.ipynb\); "
+                     "nothing was published", lines[0]), lines[0]
+    assert sorted(p.name for p in reports.iterdir()) == [".lock-t"], "nothing published, nothing kept"
+    run(reports, [OK])  # the lock is free
+    assert (reports / "t" / "briefing.html").is_file()
+
+
+def test_render_stuck_in_extraction_stops_at_the_deadline(tmp_path, monkeypatch):
+    def stuck(*args, **kwargs):  # an article that extraction cannot finish
+        while True:
+            time.sleep(0.05)
+
+    monkeypatch.setattr(pipeline, "run", stuck)
+    reports = tmp_path / "reports"
+    with pytest.raises(render.RenderDeadline, match=r"deadline of 2 s \(stage: extract\)") as info:
+        run(reports, [OK], deadline=2)
+    assert info.value.exit_code == 1
+    assert sorted(p.name for p in reports.iterdir()) == [".lock-t"]
+    time.sleep(0.5)
+    assert _kernels_in(NB) == [], "the kernel started ahead was killed"
+
+
+def test_kill_9_leaves_kernel_keys_and_profiles_only_until_the_next_run(tmp_path):
+    reports, tmpdir = tmp_path / "reports", tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(paths.ROOT), TMPDIR=str(tmpdir))
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from costshare import render, params as P
+        render.render(P.validate({{"name": "t", "formats": "html"}}), reports_dir=Path({str(reports)!r}),
+                      notebooks=[Path({str(SLOW)!r})], progress=False)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(reports.glob(".tmp~t~*/figures/started")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
+            time.sleep(0.1)
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    (work,) = tmpdir.iterdir()  # everything of the run is in one folder
+    assert work.name.startswith("costshare-") and work.name.endswith("-t")
+    assert list(work.glob("k/kernel-*.json")), "the kernel's connection file (its key) is in it"
+    again = [sys.executable, "-c", script.replace("SLOW", "OK").replace(str(SLOW), str(OK))]
+    subprocess.run(again, env=env, check=True, timeout=120, capture_output=True)
+    assert list(tmpdir.iterdir()) == [], "the next run of the name removed the killed run's state and its own"
+    assert not list(reports.glob(".tmp~*")) and (reports / "t" / "briefing.html").is_file()
+
+
+@pytest.mark.parametrize("option, value", [("--timeout", "0"), ("--timeout", "-5"), ("--deadline", "0"),
+                                           ("--deadline", "-1"), ("--timeout", "ten")])
+def test_timeout_zero_or_negative_is_refused_in_one_line(option, value):
+    proc = subprocess.run([sys.executable, "-m", "costshare", "render", option, value], capture_output=True,
+                          text=True, cwd=paths.ROOT, timeout=60)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert f"{option} {value!r}: expected a positive whole number of seconds" in lines[0]
+
+
+# --------------------------------------------------------------------------- --if-changed sees every input
+
+
+class _Dist:
+    def __init__(self, name, version):
+        self.metadata, self.version = {"Name": name}, version
+
+
+def test_if_changed_notices_an_upgraded_package_outside_the_named_ones(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    reports = tmp_path / "reports"
+    first = run(reports, [OK]).run["versions"]["environment"]
+    assert run(reports, [OK], if_changed=True).status == "skipped"
+    installed = list(metadata.distributions())
+    monkeypatch.setattr(metadata, "distributions", lambda: installed + [_Dist("fonttools", "99.0")])
+    result = run(reports, [OK], if_changed=True)
+    assert result.status == "rendered", "a package the render imports indirectly changed"
+    assert result.run["versions"]["environment"] != first
+
+
+def test_if_changed_notices_another_chromium(tmp_path, monkeypatch):
+    from costshare import pdf
+
+    reports = tmp_path / "reports"
+    monkeypatch.setattr(pdf, "version", lambda: "Chromium 1.0")
+    monkeypatch.setattr(pdf, "print_pdf", lambda html, out, **kw: Path(out).write_bytes(b"%PDF-1.4\n"))
+    run(reports, [OK], formats="html,pdf")
+    assert run(reports, [OK], formats="html,pdf", if_changed=True).status == "skipped"
+    monkeypatch.setattr(pdf, "version", lambda: "Chromium 2.0")
+    result = run(reports, [OK], formats="html,pdf", if_changed=True)
+    assert result.status == "rendered" and result.run["versions"]["chromium"] == "Chromium 2.0"
+
+
+def test_if_changed_notices_a_template_file_of_any_kind(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(paths.TEMPLATES_DIR, templates)
+    monkeypatch.setattr(paths, "TEMPLATES_DIR", templates)
+    reports = tmp_path / "reports"
+    run(reports, [OK])
+    assert run(reports, [OK], if_changed=True).status == "skipped"
+    (templates / "briefing" / "static" / "print.html").write_text("<p>a partial the template may include</p>\n")
+    assert run(reports, [OK], if_changed=True).status == "rendered"
+    (templates / "briefing" / "static" / "briefing.css").write_text("body { color: red }\n")
+    assert run(reports, [OK], if_changed=True).status == "rendered"
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_interrupted_renders_do_not_pile_up_sockets(tmp_path):
+    """Each interrupted render used to leave an event loop (a selector and a socket pair) behind:
+    a long test run or a long-lived process ended in 'ZMQError: Too many open files'."""
+    import threading
+
+    reports = tmp_path / "reports"
+    counts = []
+    for _ in range(3):
+        with pytest.raises(render.RenderDeadline):
+            run(reports, [SLOW, OK], deadline=3)
+        until = time.monotonic() + 20
+        while threading.active_count() > 1 and time.monotonic() < until:
+            time.sleep(0.1)
+        counts.append(_open_fds())
+    assert counts[2] <= counts[0], counts
+
+
+# --------------------------------------------------------------------------- long tables stay whole
+
+
+@pytest.mark.e2e
+def test_briefing_with_220_claims_shows_every_claim_in_every_table(tmp_path):
+    """pandas cut any frame of more than 60 rows to 10 ("67 rows x 8 columns"): the claims table
+    and both appendix tables silently dropped claims."""
+    seeds = tmp_path / "seeds_220_claims"
+    seeds.mkdir()
+    lines = [f"In FY{1990 + n % 30}, Japan paid {100 + n}.5 billion yen in host-nation support for US forces."
+             for n in range(220)]
+    (seeds / "long.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (seeds / "manifest.csv").write_text("file,published,outlet,title,origin_language\n"
+                                        "long.txt,2021-03-01,Test Wire,A long table,en\n")
+    reports = tmp_path / "reports"
+    notebook = paths.NOTEBOOKS_DIR / "01_extract_claims.ipynb"
+    result = run(reports, [notebook], seeds=seeds)
+    assert result.run["counts"]["claims"] == 220
+    page = (reports / "t" / "briefing.html").read_text()
+    assert not re.search(r"\d+ rows × \d+ columns", page), "no table is cut"
+    for n in range(220):  # each claim, by its amount, in the claims table
+        assert f"{100 + n}.5 billion yen" in page, n
+    ids = [line.split(",", 1)[0] for line in (reports / "t" / "claims.csv").read_text().splitlines()[1:]]
+    for claim_id in ids:  # and in the overview, the provenance and the cues: three times at least
+        assert page.count(f">{claim_id}<") >= 3, claim_id
+
+
+def test_sigterm_through_the_command_line_exits_143_in_one_line(tmp_path):
+    reports = tmp_path / "reports"
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from costshare import cli, paths, render
+        paths.REPORTS_DIR = Path({str(reports)!r})
+        render.default_notebooks = lambda: [Path({str(SLOW)!r})]
+        sys.exit(cli.main(["render", "--name", "t", "--formats", "html"]))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(paths.ROOT)))
+    try:
+        deadline = time.monotonic() + 60
+        while not list(reports.glob(".tmp~t~*/figures/started")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and err.strip() == "costshare: interrupted; nothing was published", err
+    assert sorted(p.name for p in reports.iterdir()) == [".lock-t"]
