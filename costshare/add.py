@@ -306,8 +306,11 @@ def _clean(value: str | None) -> str:
 def _existing_digests(seeds: Path) -> dict[str, str]:
     """SHA-256 of every article's canonical text in the folder -> its file name."""
     out: dict[str, str] = {}
+    if not seeds.is_dir():
+        return out
     for p in sorted(seeds.iterdir()):
-        if not corpus._is_article_file(p) or p.stat().st_size > corpus.MAX_ARTICLE_BYTES:
+        if (p.is_symlink() or not p.is_file() or p.suffix.lower() not in corpus.ARTICLE_SUFFIXES
+                or p.stat().st_size > corpus.MAX_ARTICLE_BYTES):
             continue
         try:
             text, _ = corpus.decode(p, p.read_bytes())

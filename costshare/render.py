@@ -107,7 +107,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     lines = [f"  {k:<{width}}  {P.DOC[k]} (default: {_default_text(k)})" for k in P.FIELDS]
     epilog = (
         "parameters (in a --params YAML file or as --set key=value):\n" + "\n".join(lines) + "\n\n"
-        "output: reports/NAME/ holds briefing.html, briefing.pdf, claims.csv, findings.csv, the\n"
+        "output: reports/NAME/ holds briefing.html, briefing.pdf, claims.csv, findings.csv, not_checked.csv, the\n"
         "executed notebooks, figures/ and run.json; reports/latest points to the newest good run.\n"
         "exit codes: 0 rendered or skipped, 1 render failed or ran past --deadline (executed\n"
         "notebook kept in reports/.failed/), 2 bad parameter or input or unusable reports/,\n"
@@ -851,6 +851,9 @@ def _render_locked(params, notebooks, reports, folder, if_changed, timeout, prog
             finding_columns, finding_rows = _findings(extraction)
             write_csv(claim_rows, CLAIM_COLUMNS, tmp / "claims.csv")
             write_csv(finding_rows, finding_columns, tmp / "findings.csv")
+            from costshare.reconcile import NOT_CHECKED_COLUMNS
+
+            write_csv(extraction.unchecked, NOT_CHECKED_COLUMNS, tmp / "not_checked.csv")
             articles = changes_mod.article_rows(extraction.articles)
             diff = changes_mod.diff(previous, articles, claim_rows, finding_rows)
 
