@@ -31,6 +31,8 @@ _NORTH_KOREA = re.compile(r"\bNorth\s+Korea(?:n)?|\bPyongyang\b|\bDPRK\b", re.I)
 _DEMAND = re.compile(r"\b(?:demand\w*|ask\w*|request\w*|seek\w*|sought|want\w*|press\w*|pressure\w*|call(?:s|ed)? for|insist\w*|push\w* for)\b", re.I)
 _PAY = re.compile(r"\b(?:pays?|payments?|paid|paying|spend\w*|contribut\w*|burden|share|budget\w*|chips? in|covers?|host[- ]nation support|cost[- ]sharing|SMA|amount\w*|allocat\w*|shoulder\w*|bear\w*|funding|support|omoiyari|sympathy budget|special measures agreement|add(?:s|ed)? up to|cost(?:s|ing)?)\b"
                   r"|분담금|분담|부담|방위비|지급|예산|총액|思いやり予算|負担|経費|予算|計上|支出|拠出|同盟強靱化|特別協定|分担", re.I)
+#: a pay word that is not "amounted" (which a demand's sentence may use: "it amounted to $8 billion")
+_PAY_NOT_AMOUNTED = re.compile(r"(?!amounted)(?:" + _PAY.pattern + ")", re.I)
 _PER_YEAR = re.compile(r"\b(?:a|per|each)\s+year\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\bthis year'?s?\b|\blast year'?s?\b|\bfiscal\s+(?:year\s+)?\d{4}\b(?!\s*[-–—/]\s*\d)|\bFY\s?\d{4}\b(?!\s*[-–—/]\s*(?:FY)?\d)", re.I)
 _PER_YEAR_WORDS = re.compile(r"\b(?:a|per|each|every)\s+year\b|\beach\s+of\s+the\s+\w+\s+years\b|\bannual(?:ly)?\b|\byearly\b|/yr\b|\ban\s+average\s+of\b|\bon\s+average\b|\bper\s+annum\b"
                              r"|매년|연평균|연간|한\s?해|毎年|年平均|年間平均|(?<![\d０-９])年間|単年度", re.I)
@@ -104,6 +106,10 @@ class _Context:
             i = max(bisect.bisect_right(starts, t.start) - 1, 0)
             self.times_by_sent.setdefault(i, []).append(t)
         self.burden_story = len(_BURDEN_NOUN.findall(self.text)) >= 2
+        self._spans: dict = {}
+        self._matches: dict = {}
+        self._owners: dict = {}
+        self._first: dict = {}
         #: the deal the article is about, per country: (period, cue), filled as terms are attributed
         self.deals: dict[str, list[tuple[str, str]]] = {}
 
@@ -133,15 +139,63 @@ class _Context:
         units = MONEY_UNITS + (("percent", "percentage points") if percent else ())
         return [o for o in self.by_sent.get(sent, ()) if o.unit in units and not o.restates]
 
+    def spans(self, sent: int, units: tuple[str, ...] = MONEY_UNITS) -> tuple[list[int], list[Claim]]:
+        """The sentence's claims of those units in text order, with their starts (for bisect): every
+        "is another amount in between" question is answered from these, not by a scan."""
+        key = (sent, units)
+        cached = self._spans.get(key)
+        if cached is None:
+            claims = [o for o in self.by_sent.get(sent, ()) if o.unit in units]
+            cached = self._spans[key] = ([o._nstart for o in claims], claims)
+        return cached
+
+    def amount_between(self, c: Claim, lo: int, hi: int, units: tuple[str, ...] = MONEY_UNITS) -> bool:
+        """Whether another amount (not ``c``, not a restatement of it) stands wholly within [lo, hi)."""
+        starts, claims = self.spans(c._sent, units)
+        i = bisect.bisect_left(starts, lo)
+        while i < len(claims) and claims[i]._nstart < hi:
+            o = claims[i]
+            if o is not c and o.restates != c.id and o._nend <= hi:
+                return True
+            i += 1
+        return False
+
+    def matches(self, pattern: re.Pattern, sent: int) -> tuple[list[int], list[re.Match]]:
+        key = (pattern.pattern, sent)
+        cached = self._matches.get(key)
+        if cached is None:
+            s = self.sentences[sent]
+            found = list(pattern.finditer(self.text, s.start, s.end))
+            cached = self._matches[key] = ([m.start() for m in found], found)
+        return cached
+
+    def first(self, pattern: re.Pattern, sent: int | None) -> re.Match | None:
+        """The first match of a cue in a sentence (its folded text), or in the whole article for
+        ``sent=None``; cached, as every claim of a long sentence asks the same question."""
+        key = (pattern.pattern, sent)
+        if key not in self._first:
+            text = self.text if sent is None else (self.sentences[sent].text if self.sentences else "")
+            self._first[key] = pattern.search(text)
+        return self._first[key]
+
     def clause(self, c: Claim) -> tuple[str, str]:
         """The text that governs an amount: from the previous amount (or the sentence start) to it,
         and from it (past its restatements) to the next amount or the end of the sentence."""
         s = self.sentences[c._sent]
-        others = [o for o in self.by_sent.get(c._sent, ()) if o is not c and o.restates != c.id
-                  and o.unit in MONEY_UNITS + ("percent",)]
-        lo = max([s.start] + [o._nend for o in others if o._nend <= c._nstart])
-        hi = min([s.end] + [o._nstart for o in others if o._nstart >= c._nend])
-        return self.text[lo: c._nstart], self.text[self.tail(c): max(hi, self.tail(c))]
+        starts, claims = self.spans(c._sent, MONEY_UNITS + ("percent",))
+        i = bisect.bisect_left(starts, c._nstart)
+        lo = s.start
+        for o in reversed(claims[max(0, i - 3): i]):
+            if o is not c and o.restates != c.id and o._nend <= c._nstart:
+                lo = max(lo, o._nend)
+                break
+        tail = self.tail(c)
+        hi = s.end
+        for o in claims[i: i + 8]:
+            if o is not c and o.restates != c.id and o._nstart >= c._nend:
+                hi = min(hi, o._nstart)
+                break
+        return self.text[lo: c._nstart], self.text[tail: max(hi, tail)]
 
 
 def attribute_article(article: Article, claims: list[Claim], agreements: Iterable[Mapping] = ()) -> list[Claim]:
@@ -284,7 +338,7 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     if not_burden:
         return "other", f"kind: {not_burden.group(0)!r} is not host-nation support"
     if c.unit == "ratio":
-        if _DEMAND.search(sentence) or (c._sent > 0 and _DEMAND.search(ctx.sentences[c._sent - 1].text)):
+        if ctx.first(_DEMAND, c._sent) or (c._sent > 0 and ctx.first(_DEMAND, c._sent - 1)):
             return "demand", "kind: multiple of the current level in a demand"
         return "other", "kind: a multiple"
     if c.unit not in MONEY_UNITS:
@@ -303,8 +357,8 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     demand = _DEMAND_BEFORE.search(before[-80:]) or _DEMAND_AFTER.search(after[:60]) or _US_POSSESSIVE.search(before[-40:])
     if demand and not (_HOST_OFFER.fullmatch(demand.group(0).strip()) and not _US_SUBJECT.search(before)):
         return "demand", f"kind: {demand.group(0).strip()!r}"
-    if not _PAY.search(sentence.replace("amounted", "")) and c._sent > 0:
-        prev = _DEMAND.search(ctx.sentences[c._sent - 1].text)
+    if not ctx.first(_PAY_NOT_AMOUNTED, c._sent) and c._sent > 0:
+        prev = ctx.first(_DEMAND, c._sent - 1)
         if prev:
             return "demand", f"kind: {prev.group(0)!r} in the sentence before"
     per_year = _nearest(_PER_YEAR, ctx, c)
@@ -334,7 +388,7 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
         return "total", f"kind: {total[1]!r}"
     if per_year:
         return "annual", f"kind: {per_year[1]!r}"
-    pay = _PAY.search(sentence)
+    pay = ctx.first(_PAY, c._sent)
     if pay:
         return "annual", f"kind: {pay.group(0)!r}"
     if len(sentence) < 80:
@@ -420,19 +474,30 @@ def _changed_amount_before(ctx: _Context, c: Claim) -> Claim | None:
 def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | None:
     """The match of a cue nearest to the claim in its sentence: (distance, text). A cue with
     another amount between it and the claim belongs to that amount ("1,055.1 billion yen, or
-    about 211 billion yen a year": "a year" is the 211's)."""
-    s_start, raw = ctx.sentence_raw(c)
-    at, end = c._nstart - s_start, ctx.tail(c) - s_start
-    others = [(o._nstart - s_start, o._nend - s_start) for o in ctx.by_sent.get(c._sent, ())
-              if o is not c and o.restates != c.id and o.unit in MONEY_UNITS]
+    about 211 billion yen a year": "a year" is the 211's). Only the nearest match on each side can
+    win: if another amount blocks it, it blocks every match further out as well."""
+    starts, found = ctx.matches(pattern, c._sent)
+    if not found:
+        return None
+    at, end = c._nstart, ctx.tail(c)
     best = None
-    for m in pattern.finditer(raw):
-        lo, hi = (end, m.start()) if m.start() >= end else (m.end(), at)
-        if any(lo <= a and b <= hi for a, b in others):
-            continue
-        d = m.start() - end if m.start() >= end else at - m.end() if m.end() <= at else 0
-        if best is None or d < best[0]:
-            best = (max(d, 0), m.group(0))
+    i = bisect.bisect_right(starts, at)
+    # matches starting at or before the claim: the one ending last before it, or one overlapping it
+    for m in reversed(found[max(0, i - 4): i]):
+        if m.end() > at:
+            return 0, m.group(0)  # the cue overlaps the claim ("this year's 2017 billion")
+        if not ctx.amount_between(c, m.end(), at):
+            best = (at - m.end(), m.group(0))
+        break
+    j = bisect.bisect_left(starts, at + 1)
+    for m in found[j:]:
+        if m.start() < end:
+            return 0, m.group(0)
+        if not ctx.amount_between(c, end, m.start()):
+            d = m.start() - end
+            if best is None or d < best[0]:
+                best = (d, m.group(0))
+        break
     return best
 
 
@@ -565,7 +630,7 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         t, distance, own = governing
         if c.kind == "demand" and t.relative is not None and not own:
             r = _resolved(ctx, c, t)
-            if _HINDSIGHT.search(ctx.sentence(c)) or r is None or r.first is None:
+            if ctx.first(_HINDSIGHT, c._sent) or r is None or r.first is None:
                 # "a memoir published last year" dates the book, not the demand
                 return "", f"period: {t.text!r} does not date the demand", "low"
             return _demand_period(ctx, c, asked_in=r.first)
@@ -611,7 +676,7 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     if deal is not None and c.kind in ("annual", "total"):
         return deal.period, f"period: the {deal.surface!r} deal in the sentence ({deal.period})", "high"
     s_start, raw = ctx.sentence_raw(c)
-    through = _THROUGH.search(raw)
+    through = ctx.first(_THROUGH, c._sent)
     if through and c.kind == "annual" and published and country:
         end = int(through.group("y"))
         start = published.year if (country == JAPAN and published.month <= 3) else (
@@ -628,14 +693,14 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     deals = [d for d in ctx.deals.get(country, []) if int(d[0].split("-")[0].removeprefix("FY")) >= now]
     deals += [(format_period(country, t.first, t.last), f"{t.text!r}, the span the article is about")
               for t in _article_spans(ctx) if t.first >= now - 1]
-    if deals and (per_year or c.kind == "total") and _NEW_DEAL_CONTEXT.search(ctx.text):
+    if deals and (per_year or c.kind == "total") and ctx.first(_NEW_DEAL_CONTEXT, None):
         # "a year" / "in total" under the deal the article is about
         period, cue = max(sorted(set(deals)), key=deals.count)
         if c.kind == "total" or "-" in period:
             return period, f"period: {cue}", "medium"
     if c.kind == "annual" and published and country:
         fy = fiscal_year_of(published) if country == JAPAN else published.year
-        present = _PRESENT_PAY.search(ctx.sentence(c))
+        present = ctx.first(_PRESENT_PAY, c._sent)
         confidence = "medium" if per_year and present else "low"
         return _fmt(country, fy), f"period: present tense at publication ({published.isoformat()})", confidence
     if published is None:
@@ -658,14 +723,14 @@ def _demand_period(ctx: _Context, c: Claim, asked_in: int | None = None) -> tupl
     publication date. A demand told in hindsight (a memoir) with no year stays undated."""
     published = ctx.article.published
     sentence = ctx.sentence(c)
-    if not c.country or (asked_in is None and (published is None or _HINDSIGHT.search(sentence))):
+    if not c.country or (asked_in is None and (published is None or ctx.first(_HINDSIGHT, c._sent))):
         return "", "period: no year stated for the demand", "low"
     import datetime as dt
 
     day = dt.date(asked_in, 7, 1) if asked_in is not None else published
     if asked_in is None:
         deals = [t for t in _article_spans(ctx) if t.first >= current_year(c.country, published)]
-        if deals and (_NEGOTIATION.search(sentence) or _NEGOTIATION.search(ctx.text[:600])):
+        if deals and (ctx.first(_NEGOTIATION, c._sent) or _NEGOTIATION.search(ctx.text[:600])):
             t = min(deals, key=lambda t: t.first)
             return format_period(c.country, t.first), f"period: first year of {t.text!r}, the deal under negotiation", "medium"
     nxt = next_agreement_start(ctx.agreements, c.country, day)

@@ -108,6 +108,8 @@ class _Context:
             self.by_article.setdefault(c.article, []).append(c)
             if c.restates:
                 self.restated_by.setdefault(c.restates, []).append(c)
+        self._records: dict[tuple, object] = {}
+        self._annual: dict[str, dict] = {}
         #: magnitude corrections found so far: claim id -> corrected value (same unit)
         self.corrected: dict[str, Decimal] = {}
         #: every record with an amount, any scope, basis or preference, by (country, period): a claim
@@ -126,7 +128,14 @@ class _Context:
         return self.articles[claim.article].published
 
     def record_for(self, country: str, period: str, kind: str, currency: str = ""):
-        """The preferred record a claim of this country, period and kind speaks of, or None."""
+        """The preferred record a claim of this country, period and kind speaks of, or None;
+        looked up once per distinct question (a corpus asks the same few many times)."""
+        key = (country, period, kind, currency)
+        if key not in self._records:
+            self._records[key] = self._record_for(country, period, kind, currency)
+        return self._records[key]
+
+    def _record_for(self, country: str, period: str, kind: str, currency: str = ""):
         if not period or country not in SCOPE:
             return None
         measure = "annual"
@@ -172,8 +181,16 @@ class _Context:
             "record_id": "mean of " + ", ".join(str(r["record_id"]) for r in rows),
         })
 
-    def annual_records(self, country: str):
-        return self.reference.annual(country, SCOPE[country])
+    def annual_records(self, country: str) -> dict[int, list]:
+        """The country's preferred yearly records with an amount, by year: built once per country."""
+        cached = self._annual.get(country)
+        if cached is None:
+            series = self.reference.annual(country, SCOPE[country])
+            cached = {}
+            for row in series[series["amount"].notna()].to_dict("records"):
+                cached.setdefault(int(row["year"]), []).append(row)
+            self._annual[country] = cached
+        return cached
 
 
 def _label(c) -> str:
@@ -453,11 +470,10 @@ def _restatement_evidence(ctx: _Context, c, corrected: Decimal, published) -> st
 def _matching_other_period(ctx: _Context, c, claimed: float, tol: float):
     if "-" in c.period:
         return None
-    series = ctx.annual_records(c.country)
+    by_year = ctx.annual_records(c.country)
     year = int(re.sub(r"\D", "", c.period))
     for offset in (-1, 1, -2, 2):
-        rows = series[(series["year"] == year + offset) & series["amount"].notna()]
-        for _, row in rows.iterrows():
+        for row in by_year.get(year + offset, ()):
             if abs(claimed / float(row["amount_base"]) - 1) <= min(tol, 0.005):
                 return row
     return None

@@ -14,6 +14,7 @@ year", against the year the sentence is about. Attribution decides which number 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -200,14 +201,24 @@ def find_times(text: str, taken: list[tuple[int, int]] = ()) -> list[TimeExpr]:
     ``taken`` lists spans already read as something else (an amount: "2,017億円" is not the year
     2017, nor is the "2017" of "2017 billion yen"); no time expression may overlap them."""
     found: list[TimeExpr] = []
-    occupied = sorted(taken)
+    # spans already read, kept sorted and disjoint: a new one is free when it overlaps neither
+    # neighbour, found by bisection (an article with thousands of amounts stays linear)
+    occupied: list[tuple[int, int]] = []
+    for a, b in sorted(taken):
+        if occupied and a < occupied[-1][1]:
+            occupied[-1] = (occupied[-1][0], max(b, occupied[-1][1]))
+        else:
+            occupied.append((a, b))
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in occupied)
+        i = bisect.bisect_left(occupied, (a, a))
+        if i < len(occupied) and occupied[i][0] < b:
+            return False
+        return not (i > 0 and occupied[i - 1][1] > a)
 
     def add(expr: TimeExpr) -> None:
         found.append(expr)
-        occupied.append((expr.start, expr.end))
+        bisect.insort(occupied, (expr.start, expr.end))
 
     for kind, pattern in _SPAN_PATTERNS:
         for m in pattern.finditer(text):

@@ -313,9 +313,9 @@ def test_article_of_1900_dollar_amounts_in_one_sentence_quotes_it_once():
     assert all(c.sentence is claims[0].sentence for c in claims), "the sentence is built once, not per claim"
 
 
-def test_article_of_3000_dollar_amounts_is_refused_in_one_line():
+def test_article_of_more_dollar_amounts_than_the_limit_is_refused_in_one_line():
     with pytest.raises(CorpusError) as info:
-        claims_of("$1 " * 3000)
+        claims_of("$1 " * (X.MAX_CLAIMS_PER_ARTICLE + 1000))
     message = str(info.value)
     assert info.value.exit_code == 2 and "\n" not in message
     assert message.startswith(f"t.txt: more than {X.MAX_CLAIMS_PER_ARTICLE:,} numbers")
@@ -326,14 +326,14 @@ def test_article_of_5_mb_percent_signs_is_refused_before_the_rules_scan_it(monke
         raise AssertionError("a rule scanned the text")
 
     monkeypatch.setattr(X, "_money_matches", no_rule)
-    with pytest.raises(CorpusError, match="more than 2,000 numbers"):
+    with pytest.raises(CorpusError, match=f"more than {X.MAX_CLAIMS_PER_ARTICLE:,} numbers"):
         claims_of("1% " * (5 * 1024 * 1024 // 3 - 10))
 
 
-def test_article_of_2400_yearly_table_lines_is_refused():
+def test_article_of_2400_yearly_table_lines_is_read_whole():
+    # a long table is an article like any other: it was refused, and before that quadratic to attribute
     text = "".join(f"In FY{1990 + i % 36}, Japan paid {100 + i % 900}.5 billion yen.\n" for i in range(2400))
-    with pytest.raises(CorpusError, match=r"more than 2,000 numbers \(the last one read at character [\d,]+\)"):
-        claims_of(text)
+    assert len(claims_of(text)) == 2400
 
 
 def test_bare_amounts_take_the_currency_earlier_in_their_long_sentence():
