@@ -110,6 +110,7 @@ class _Context:
         self._matches: dict = {}
         self._owners: dict = {}
         self._first: dict = {}
+        self._ordinals: set | None = None
         #: the deal the article is about, per country: (period, cue), filled as terms are attributed
         self.deals: dict[str, list[tuple[str, str]]] = {}
 
@@ -830,7 +831,9 @@ _ORDINAL_ANY = re.compile(r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)\s+(?:SMA|special\s+m
 
 def _article_agreement(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[int, str] | None:
     """The one agreement an article names by its number ("the 11th SMA", "제11차"): its first year."""
-    numbers = {m.group("n") or m.group("n2") or m.group("n3") for m in _ORDINAL_ANY.finditer(ctx.text)}
+    if ctx._ordinals is None:
+        ctx._ordinals = {m.group("n") or m.group("n2") or m.group("n3") for m in _ORDINAL_ANY.finditer(ctx.text)}
+    numbers = set(ctx._ordinals)
     if len(numbers) != 1:
         return None
     n = numbers.pop()

@@ -104,8 +104,10 @@ class _Context:
         self.reference = reference
         self.restated_by: dict[str, list] = {}
         self.by_article: dict[str, list] = {}
+        self.by_sentence: dict[tuple[str, int], list] = {}
         for c in claims:
             self.by_article.setdefault(c.article, []).append(c)
+            self.by_sentence.setdefault((c.article, c._sent), []).append(c)
             if c.restates:
                 self.restated_by.setdefault(c.restates, []).append(c)
         self._records: dict[tuple, object] = {}
@@ -601,12 +603,14 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
 def _change_operands(ctx: _Context, pct):
     """The base ("from last year's 193 billion yen") and the new amount of a stated change: money
     claims of the same article and country in its sentence or the one before, not restatements."""
-    same = [c for c in ctx.by_article.get(pct.article, ()) if c.country == pct.country
-            and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind in ("annual", "total")
-            and pct._sent - 1 <= c._sent <= pct._sent]
+    def sentences(first: int) -> list:
+        return [c for i in range(first, pct._sent + 1) for c in ctx.by_sentence.get((pct.article, i), ())]
+
+    same = [c for c in sentences(pct._sent - 1) if c.country == pct.country
+            and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind in ("annual", "total")]
     if pct._base:
         # "今年度は99年度比23%減": the base is the amount of the compared year, the new one that of the change's year
-        near = sorted((c for c in ctx.by_article.get(pct.article, ()) if c.country == pct.country
+        near = sorted((c for c in sentences(pct._sent - 3) if c.country == pct.country
                        and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind == "annual"
                        and pct._sent - 3 <= c._sent <= pct._sent), key=lambda c: abs(c._sent - pct._sent))
         base = next((c for c in near if c.period == pct._base), None)
@@ -644,23 +648,25 @@ def _change_operands(ctx: _Context, pct):
 
 
 def _agreement_terms(ctx: _Context) -> list[Finding]:
-    import pandas as pd
-
     agreements = ctx.reference.agreements
+    # the recorded agreements with a length, by (country, first year of their term): built once
+    by_start: dict[tuple[str, int], object] = {}
+    for _, row in agreements[agreements["years"].notna()].iterrows():
+        by_start.setdefault((row["country"], int(row["term_start"].year)), row)
     out = []
     terms = [c for c in ctx.claims if c.kind == "term" and c.period and c.country]
+    terms_of: dict[str, list] = {}
+    for c in terms:
+        terms_of.setdefault(c.article, []).append(c)
     for c in terms:
         start = int(re.sub(r"\D", "", c.period.split("-")[0]))
-        rows = agreements[(agreements["country"] == c.country) & agreements["years"].notna()]
-        starts = rows["term_start"].dt.year if c.country == KOREA else rows["term_start"].dt.year
-        match = rows[starts == start]
-        if not len(match):
+        agreement = by_start.get((c.country, start))
+        if agreement is None:
             continue
-        agreement = match.iloc[0]
         years = int(agreement["years"])
         if int(c.value) == years:
             continue
-        others = [o for o in terms if o.article == c.article and o is not c
+        others = [o for o in terms_of[c.article] if o is not c
                   and o.period.split("-")[0] == c.period.split("-")[0] and int(o.value) != int(c.value)]
         two_ways = (f" The same article also calls it {', '.join(repr(o.surface) for o in others)}."
                     if others else "")
