@@ -23,8 +23,10 @@ KINDS = ("annual", "total", "demand", "increase_pct", "troops", "term", "other")
 
 _COUNTRY_PATTERNS = [
     # case-insensitive: headlines are often in capitals ("SOUTH KOREA TO PAY $1BN")
-    (JAPAN, re.compile(r"\b(?:Japan(?:ese)?|Tokyo|USFJ|Okinawa|Yokosuka|Iwakuni)\b|일본|日本|주일미군|在日米軍", re.I)),
-    (KOREA, re.compile(r"(?<!North )(?<!N\. )\b(?:South\s+Korea(?:n)?|Korea(?:n)?(?![\s-]*(?:Peninsula|War)\b)|Seoul|ROK|USFK)\b|한국|韓国|주한미군|在韓米軍", re.I)),
+    (JAPAN, re.compile(r"\b(?:Japan(?:ese)?|Tokyo|USFJ|Okinawa|Yokosuka|Iwakuni)\b|일본|日本|주일미군|在日米軍|日米|防衛省", re.I)),
+    # a Korean article names its own country "우리나라" or "우리 정부" as often as "한국"
+    (KOREA, re.compile(r"(?<!North )(?<!N\. )\b(?:South\s+Korea(?:n)?|Korea(?:n)?(?![\s-]*(?:Peninsula|War)\b)|Seoul|ROK|USFK)\b"
+                       r"|한국|韓国|주한미군|在韓米軍|한미|우리나라|우리\s?정부|우리\s?측|韓米", re.I)),
 ]
 _NORTH_KOREA = re.compile(r"\bNorth\s+Korea(?:n)?|\bPyongyang\b|\bDPRK\b", re.I)
 
@@ -84,6 +86,9 @@ class _Context:
 
         self.article = article
         self.text = article.norm.text
+        #: the publication date, or for an undated article a date guessed from the latest year its
+        #: text names (for reading "this year"; the checks that need a date still leave it out)
+        self.published, self.date_guess = article.published, ""
         self.sentences = split_sentences(self.text)
         self.mentions = [self._mentions(s.start, s.end) for s in self.sentences]
         counts: dict[str, int] = {}
@@ -111,6 +116,14 @@ class _Context:
         self._owners: dict = {}
         self._first: dict = {}
         self._ordinals: set | None = None
+        if self.published is None:
+            years = [t.first for ts in self.times_by_sent.values() for t in ts
+                     if t.first is not None and t.relative is None and not t.is_span and t.first <= 2035]
+            if years:
+                import datetime as dt
+
+                self.published = dt.date(max(years), 7, 1)
+                self.date_guess = f"undated: read as mid-{max(years)}, the latest year its text names"
         #: the deal the article is about, per country: (period, cue), filled as terms are attributed
         self.deals: dict[str, list[tuple[str, str]]] = {}
 
@@ -217,6 +230,9 @@ def attribute_article(article: Article, claims: list[Claim], agreements: Iterabl
         kind, kind_cue = _kind(ctx, c)
         c.kind = kind
         period, period_cue, confidence = _period(ctx, c, agreements)
+        if ctx.date_guess and period and any(w in period_cue for w in ("publi", ctx.published.isoformat(), "record")):
+            period_cue += f" ({ctx.date_guess})"
+            confidence = "low"
         c.period = period
         c.confidence = confidence if c.kind in _CHECKED_KINDS else ""
         if getattr(c, "_unsure_kind", False):
@@ -378,7 +394,7 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
             return "total", f"kind: the {deal.surface!r} deal with no per-year word"
     if not total and not per_year:
         sum_word = _nearest(_SUM_WORD, ctx, c)
-        published = ctx.article.published
+        published = ctx.published
         now = current_year(c.country, published) if published else 0
         multi = any(t.is_span and t.anchor != "historical" for t in _sentence_times(ctx, c)) or any(
             t.unit == "years" and t.value > 1 for t in ctx.by_sent.get(c._sent, ())) or any(
@@ -574,12 +590,12 @@ def _sentence_year(ctx: _Context, c: Claim, t: TimeExpr) -> int | None:
 
 
 def _resolved(ctx: _Context, c: Claim, t: TimeExpr) -> TimeExpr | None:
-    return resolve(t, c.country, ctx.article.published, _sentence_year(ctx, c, t) if t.anchor == "sentence" else None)
+    return resolve(t, c.country, ctx.published, _sentence_year(ctx, c, t) if t.anchor == "sentence" else None)
 
 
 def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, str, str]:
     """(period, cue, confidence) of a claim."""
-    published = ctx.article.published
+    published = ctx.published
     country = c.country
     if c.kind == "term":
         s_start, raw = ctx.sentence_raw(c)
@@ -611,8 +627,8 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
                 r2 = _resolved(ctx, c, other) if other is not None else None
                 if r2 is not None and r2.first is not None:
                     return _fmt(country, r2.first), f"period: {other.text!r}, against {base.text!r}", "medium"
-                if ctx.article.published:
-                    y = current_year(country, ctx.article.published)
+                if ctx.published:
+                    y = current_year(country, ctx.published)
                     return _fmt(country, y), f"period: now, against {base.text!r}", "low"
         near = _governing_time(ctx, c)
         gap = "" if near is None else (ctx.text[near[0].end: c._nstart] if near[0].end <= c._nstart else ctx.text[ctx.tail(c): near[0].start])
@@ -722,7 +738,7 @@ def _demand_period(ctx: _Context, c: Claim, asked_in: int | None = None) -> tupl
     """A demand speaks of the agreement being negotiated when it was made: that agreement's first
     year. ``asked_in`` is a year the sentence dates the demand by ("in 2019, Trump asked"); else the
     publication date. A demand told in hindsight (a memoir) with no year stays undated."""
-    published = ctx.article.published
+    published = ctx.published
     sentence = ctx.sentence(c)
     if not c.country or (asked_in is None and (published is None or ctx.first(_HINDSIGHT, c._sent))):
         return "", "period: no year stated for the demand", "low"
@@ -884,7 +900,7 @@ def _agreement_starting(agreements: list[Mapping], country: str, year: int, year
 
 
 def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Mapping]) -> tuple[str, str]:
-    published = ctx.article.published
+    published = ctx.published
     years = int(c.value)
     alt = _ALTERNATIVE.search(raw[:at])
     if alt:

@@ -654,7 +654,7 @@ def _agreement_terms(ctx: _Context) -> list[Finding]:
     for _, row in agreements[agreements["years"].notna()].iterrows():
         by_start.setdefault((row["country"], int(row["term_start"].year)), row)
     out = []
-    terms = [c for c in ctx.claims if c.kind == "term" and c.period and c.country]
+    terms = [c for c in ctx.claims if c.kind == "term" and c.period and c.country and c.confidence != "low"]
     terms_of: dict[str, list] = {}
     for c in terms:
         terms_of.setdefault(c.article, []).append(c)

@@ -239,3 +239,14 @@ def test_a_term_described_as_a_habit_is_no_agreement():
 def test_a_term_named_by_its_year_takes_that_agreement():
     c = attributed("Japan's two-year 2006 agreement was shortened.", published=dt.date(2016, 1, 25))[0]
     assert c.period == "FY2006-FY2007"
+
+
+def test_undated_article_reads_this_year_from_the_latest_year_it_names_with_low_confidence():
+    cs = attributed("In 2019 Seoul paid 1,038.9 billion won. This year it will pay 1.18 trillion won.", published=None)
+    c = next(c for c in cs if c.surface == "1.18 trillion won")
+    assert c.period == "2019" and c.confidence == "low" and "undated" in c.cues
+
+
+def test_korean_article_names_its_own_country_by_uri_nara():
+    c = one("우리나라는 올해 방위비 분담금으로 1조389억원을 낸다.", published=dt.date(2019, 3, 8))
+    assert (c.country, c.period) == ("South Korea", "2019")
