@@ -312,6 +312,8 @@ _DEMAND_AFTER = re.compile(
     r"Trump|Washington\s+(?:wants|wanted|demanded|sought)|the\s+U\.?S\.?\s+(?:wants|wanted|demanded|sought))|"
     r"^[^.。、,]{0,15}?(?:を|へ|に|을|를|으로|로|の)[^.。、,]{0,12}?(?:要求|求め|要請|요구|요청|청구)", re.I)
 _US_SUBJECT = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|United\s+States|American\s+(?:side|negotiators?|officials?)|Pentagon|Bolton|Esper|Pompeo)\b|米国|米側|トランプ|미국|미\s?측|트럼프", re.I)
+#: "Seoul should be paying $10 billion a year" said by a US official: what the US wants
+_HYPOTHETICAL_PAY = re.compile(r"\b(?:should|ought\s+to|must|has\s+to|have\s+to|would\s+have\s+to)\s+(?:be\s+)?(?:pay\w*|contribut\w*|shoulder\w*)\b", re.I)
 _US_POSSESSIVE = re.compile(r"\b(?:Trump|Washington|the\s+U\.?S\.?|America|the\s+Pentagon)(?:'s|’s)\s+(?:\w+\s+){0,2}$|트럼프(?:의|가)\s*$|トランプ(?:氏)?の\s*$", re.I)
 _BURDEN_NOUN = re.compile(r"\b(?:host[- ]nation\s+support|cost[- ]sharing|special\s+measures\s+agreement|SMA|burden[- ]sharing|sympathy\s+budget|omoiyari|"
                           r"(?:troop|defen[cs]e|stationing|basing)\s+costs?|cost\s+of\s+(?:keeping|stationing|hosting|maintaining)|share\s+(?:the|of\s+the)\s+(?:bill|cost))\b|분담금|방위비|思いやり予算|駐留経費|同盟強靱化", re.I)
@@ -357,6 +359,9 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     if c.unit == "ratio":
         if ctx.first(_DEMAND, c._sent) or (c._sent > 0 and ctx.first(_DEMAND, c._sent - 1)):
             return "demand", "kind: multiple of the current level in a demand"
+        if ctx.first(_US_SUBJECT, c._sent) and (ctx.first(_PAY, c._sent) or ctx.first(_INCREASE, c._sent)):
+            # "Trump's $10 billion would be nearly nine times what Seoul pays", "a fivefold jump"
+            return "demand", "kind: multiple of the current level the US wants"
         return "other", "kind: a multiple"
     if c.unit not in MONEY_UNITS:
         return "other", f"kind: {c.unit} is not a currency of these agreements"
@@ -371,7 +376,9 @@ def _kind(ctx: _Context, c: Claim) -> tuple[str, str]:
     component = _component(before[-80:], after[:30])
     if component and not _TOTAL_OF_ALL.search(before[-110:] + after[:40]):
         return "other", f"kind: {component.group(0)!r}: one item of the payment"
-    demand = _DEMAND_BEFORE.search(before[-80:]) or _DEMAND_AFTER.search(after[:60]) or _US_POSSESSIVE.search(before[-40:])
+    demand = (_DEMAND_BEFORE.search(before[-120:]) or _DEMAND_AFTER.search(after[:60]) or _US_POSSESSIVE.search(before[-40:])
+              or (_HYPOTHETICAL_PAY.search(before[-60:]) and (ctx.first(_US_SUBJECT, c._sent)
+                                                              or c._sent > 0 and ctx.first(_US_SUBJECT, c._sent - 1))))
     if demand and not (_HOST_OFFER.fullmatch(demand.group(0).strip()) and not _US_SUBJECT.search(before)):
         return "demand", f"kind: {demand.group(0).strip()!r}"
     if not ctx.first(_PAY_NOT_AMOUNTED, c._sent) and c._sent > 0:
