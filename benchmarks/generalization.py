@@ -22,7 +22,7 @@ COLUMNS = ["money_recall", "money_precision", "burden_precision", "kind_right", 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="dev", choices=["dev", "holdout"])
+    ap.add_argument("--split", default="dev", choices=["dev", "holdout", "holdout2"])
     ap.add_argument("--misses", action="store_true", help="list every miss (dev only)")
     args = ap.parse_args()
     per, total = score_split(args.split)
@@ -34,8 +34,8 @@ def main() -> int:
           f"planted errors {total.errors_planted}, flagged {total.errors_flagged} ({total.errors_flagged_as_error} as errors); "
           f"findings {total.findings}, real {total.findings_real}; low-confidence burden claims {total.period_unsure}")
     if args.misses:
-        if args.split == "holdout":
-            print("(misses of the holdout half are not listed: it stays unread)")
+        if args.split == "holdout2":
+            print("(misses of a holdout half are not listed: it stays unread)")
         else:
             for m in total.misses:
                 print(" | ".join(str(x) for x in m))

@@ -607,7 +607,11 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
     if c.kind == "term":
         s_start, raw = ctx.sentence_raw(c)
         period, cue = _term_period(ctx, c, raw, c._nstart - s_start, agreements)
-        return period, cue, "high" if period else "low"
+        if not period:
+            return period, cue, "low"
+        # a term is held against the agreements only when the text names its agreement
+        guessed = any(w in cue for w in ("a new deal from", "the agreement the article is about", "deal of the article"))
+        return period, cue, "medium" if guessed else "high"
     if c.kind == "troops":
         governing = _governing_time(ctx, c)
         if governing and not governing[0].is_span:
@@ -868,6 +872,33 @@ def _article_agreement(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tu
     return None
 
 
+_MONTH_DAY = re.compile(
+    r"\b(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?P<d>[0-3]?\d)\b"
+    r"|(?P<m2>1[0-2]|0?[1-9])\s*(?:월|月)\s*(?P<d2>[0-3]?\d)\s*(?:일|日)", re.I)
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def _agreement_by_date(ctx: _Context, c: Claim, raw: str, agreements: list[Mapping]) -> tuple[int, str] | None:
+    """"the Dec. 21 agreement", "12월 21일 합의": a day in the sentence that is the day an agreement
+    was reached or signed (within the two years before publication) names that agreement."""
+    published = ctx.published
+    if published is None:
+        return None
+    for m in _MONTH_DAY.finditer(raw):
+        month = _MONTHS.get((m.group("mon") or "")[:3].lower()) or int(m.group("m2") or 0)
+        day = int(m.group("d") or m.group("d2") or 0)
+        for a in agreements:
+            if a.get("country") != c.country:
+                continue
+            for key in ("date_agreed", "date_signed"):
+                d = _as_date(a.get(key))
+                if d is not None and (d.month, d.day) == (month, day) and 0 <= (published - d).days <= 730:
+                    start = _as_date(a.get("term_start"))
+                    if start is not None:
+                        return (fiscal_year_of(start) if c.country == JAPAN else start.year), m.group(0)
+    return None
+
+
 _CURRENT_DEAL = re.compile(r"\b(?:current|existing|present|expiring)\b[^.,;]{0,25}$|現行|현행|現在の", re.I)
 
 
@@ -961,6 +992,9 @@ def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Ma
     if start_cue:
         start = int(start_cue.group("y"))
         return _fmt(c.country, start, start + years - 1), f"period: {start_cue.group(0)!r}"
+    dated = _agreement_by_date(ctx, c, raw, agreements)
+    if dated is not None:
+        return _fmt(c.country, dated[0], dated[0] + years - 1), f"period: {dated[1]!r}, the day that agreement was reached (agreements record)"
     named_deal = _article_agreement(ctx, c, agreements)
     if named_deal is not None and re.search(r"\bthe\s+(?:\w+[- ])?(?:year\s+)?(?:deal|agreement|pact|accord|SMA)\b|협정|協定", raw, re.I):
         first, cue = named_deal

@@ -24,7 +24,7 @@ FINDING_COLUMNS = ["id", "check", "severity", "message", "claims", "records", "s
 #: how a misprint came about, as a finding names it (the findings codebook documents each)
 MECHANISMS = ("power_of_ten", "dropped_decimal", "dropped_digit", "transposed_digit", "native_unit_rendering",
               "misprinted_conversion", "bad_conversion", "other_year", "wrong_term", "wrong_change",
-              "garbled_numeral", "line_break", "unexplained", "spread")
+              "garbled_numeral", "line_break", "misprinted_amounts", "unexplained", "spread")
 SEVERITIES = ("error", "warning", "info")
 CHECKS = ("print", "magnitude", "currency_pair", "stated_change", "agreement_term", "cross_source")
 
@@ -111,6 +111,8 @@ class _Context:
             if c.restates:
                 self.restated_by.setdefault(c.restates, []).append(c)
         self._records: dict[tuple, object] = {}
+        #: claims that are another year's figure: claim id -> (the right year's value, its currency, the other year)
+        self.other_year: dict[str, tuple] = {}
         self._annual: dict[str, dict] = {}
         #: magnitude corrections found so far: claim id -> corrected value (same unit)
         self.corrected: dict[str, Decimal] = {}
@@ -119,7 +121,8 @@ class _Context:
         self.any_record: dict[tuple[str, str], list] = {}
         records = reference.records
         if len(records):
-            cols = ["country", "period", "amount_base", "currency", "scope", "record_id"]
+            cols = ["country", "period", "amount_base", "currency", "scope", "record_id", "preferred"] + (
+                ["basis_kind"] if "basis_kind" in records else [])
             usable = records["amount"].notna()
             if "basis_kind" in records:
                 usable &= records["basis_kind"] != "derived"
@@ -237,7 +240,10 @@ def record_tolerance(amount) -> float:
         return 0.0
     if not d:
         return 0.0
+    digits = len(d.as_tuple().digits)
     exponent = d.as_tuple().exponent
+    if digits < 2:
+        exponent -= 2 - digits  # "200" still says two digits: 195 to 205
     return float(Decimal(10) ** exponent / 2 / abs(d))
 
 
@@ -312,6 +318,24 @@ def _print_defects(ctx: _Context) -> list[Finding]:
 
 
 def _digit_slip(claimed: Decimal, true: Decimal) -> str:
+    """A slip of the printed digits against the true value, trying the true value also rounded to
+    the precision the article printed ("1.55 trillion" for 1.0551: the 1.055 it meant, one digit
+    dropped)."""
+    slip = _digit_slip_exact(claimed, true)
+    if slip or not true:
+        return slip
+    printed = len(format(claimed.normalize(), "f").replace(".", "").lstrip("0").rstrip("0"))
+    for keep in (printed + 1, printed):
+        if keep < 2:
+            continue
+        rounded = Decimal(true).quantize(Decimal(10) ** (Decimal(true).adjusted() - keep + 1))
+        slip = _digit_slip_exact(claimed, rounded)
+        if slip and slip != "dropped decimal point":
+            return slip
+    return ""
+
+
+def _digit_slip_exact(claimed: Decimal, true: Decimal) -> str:
     """'dropped decimal point' (2017 for 201.7), 'dropped digit' (193 for 199.3), 'transposed
     digits' (193 for 139), or '' when the printed digits are not a slip of the true ones."""
     a = format(claimed.normalize(), "f").replace(".", "").lstrip("0").rstrip("0")
@@ -372,10 +396,15 @@ def _native_rendering(c, article, rec_value: float, rec_ccy: str) -> str:
     return ""
 
 
-def _other_scope(ctx: _Context, c, claimed: float, tol: float, rec_ccy: str):
-    """A record of the claim's period in another scope or on another basis that the claim matches."""
+def _other_scope(ctx: _Context, c, claimed: float, tol: float, rec_ccy: str, record=None):
+    """A record of the claim's period in another scope or on another basis that the claim matches.
+    A source that lost to the preferred record on the same scope and basis is no such record: a
+    claim that repeats it repeats its error (a source giving 2015's 932.0 as 2016's)."""
+    same = (record.get("scope"), record.get("basis_kind")) if record is not None else None
     for row in ctx.any_record.get((c.country, c.period), ()):
         if row.currency != rec_ccy or not row.amount_base:
+            continue
+        if same is not None and not row.preferred and (row.scope, getattr(row, "basis_kind", None)) == same:
             continue
         if abs(claimed / float(row.amount_base) - 1) <= tol:
             return row
@@ -394,7 +423,7 @@ def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
     ratio = claimed / rec_value
     if abs(ratio - 1) <= tol:
         return None
-    if _other_scope(ctx, c, claimed, tol, rec_ccy) is not None:
+    if _other_scope(ctx, c, claimed, tol, rec_ccy, record) is not None:
         return None  # "SMA items only", a draft budget, a settled outturn: right, in another scope or basis
     rec_text = display.amount(rec_value, rec_ccy)
     conv = f" ({display.amount(claimed, rec_ccy)} at the {_rate_text(rate)})" if rate else ""
@@ -432,6 +461,7 @@ def _magnitude_one(ctx: _Context, c, record, published) -> Finding | None:
     # a real figure of another year
     other = _matching_other_period(ctx, c, claimed, tol)
     if other is not None:
+        ctx.other_year[c.id] = (_dec(rec_value), rec_ccy, str(other["period"]))
         return Finding(
             _fid("magnitude", c), "magnitude", "warning",
             f"{_label(c)} does not match the {source}{conv}, but it is the {other['period']} figure "
@@ -500,6 +530,20 @@ def _currency_pairs(ctx: _Context) -> list[Finding]:
         except NoRateError:
             continue
         tol = tolerance(a) + tolerance(b) + FX_SLACK
+        years = parse_period(a.period)
+        if years is not None and years[0] <= published.year - 2:
+            # an amount of years ago may be converted at that year's rate: judged by it when the ECB
+            # has one, not judged at all when it has none (before 1999)
+            try:
+                from costshare.money import average_rate
+
+                then = average_rate(a.unit, b.unit, years[0], fiscal=a.country == JAPAN)
+            except NoRateError:
+                continue
+            corrected = ctx.corrected.get(a.id)
+            base_value = float(corrected) if corrected is not None else float(a.value)
+            if abs(float(b.value) / (base_value * then.value) - 1) <= tol or abs(float(b.value) / (float(a.value) * then.value) - 1) <= tol:
+                continue
         dev = float(b.value) / expected - 1
         implied = float(b.value) / float(a.value)
         corrected_a = ctx.corrected.get(a.id)
@@ -514,6 +558,22 @@ def _currency_pairs(ctx: _Context) -> list[Finding]:
                     f"{display.amount(corrected_a, a.unit)}, which at the {_rate_text(rate)} is "
                     f"{display.amount(expected_fixed, b.unit, 3)}. Read about {display.amount(expected_fixed, b.unit, 3)}.",
                     f"{b.id};{a.id}", _rate_id(rate), _dec(round(expected_fixed)), b.unit, "misprinted_conversion", _order(b),
+                ))
+                continue
+        if a.id in ctx.other_year and abs(dev) <= tolerance(b) + 0.01:
+            # the restatement converts a figure of another year: it carries the same slip
+            right, right_ccy, year = ctx.other_year[a.id]
+            try:
+                should, _ = _convert(right, right_ccy, b.unit, published)
+            except NoRateError:
+                should = None
+            if should is not None and abs(float(b.value) / should - 1) > tolerance(b) + 0.015:
+                out.append(Finding(
+                    _fid("currency_pair", b), "currency_pair", "warning",
+                    f"{_label(b)} converts {_label(a)}, which is the {year} figure; {a.period}'s "
+                    f"{display.amount(right, right_ccy)} would be about {display.amount(should, b.unit, 3)} at the "
+                    f"{_rate_text(rate)}.", f"{b.id};{a.id}", _rate_id(rate), _dec(round(should)), b.unit,
+                    "misprinted_conversion", _order(b),
                 ))
                 continue
         if abs(dev) <= tol:
@@ -578,24 +638,70 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
             continue  # the two ends read the other way round fit: which is the base was misread, not printed
         rec_new = ctx.record_for(new.country, new.period, "annual")
         rec_base = ctx.record_for(base.country, base.period, "annual")
-        records_text, severity, record_ids = "", "warning", ""
+        records_text, severity, record_ids, mechanism = "", "warning", "", "wrong_change"
+        own = f"the article's own amounts, {base.surface} to {new.surface}, are a change of {display.percent(article_change)}"
         if rec_new is not None and rec_base is not None and rec_new["currency"] == rec_base["currency"]:
             rec_change = (float(rec_new["amount_base"]) / float(rec_base["amount_base"]) - 1) * 100
             record_ids = f"{rec_base['record_id']};{rec_new['record_id']}"
             if abs(rec_change - stated) <= slack:
-                severity = "error"
-                records_text = (
-                    f" It fits the records: {display.amount(rec_base['amount_base'], rec_base['currency'])} "
-                    f"({rec_base['period']}) to {display.amount(rec_new['amount_base'], rec_new['currency'])} "
-                    f"({rec_new['period']}) is {display.percent(rec_change)}. The amounts are misprinted, not the change."
-                )
-            else:
-                records_text = f" The records give {display.percent(rec_change)}."
+                # the percentage is right: the amounts are what is misprinted, and their own findings say so
+                out.append(Finding(
+                    _fid("stated_change", pct), "stated_change", "info",
+                    f"{_label(pct)} is right: the records give {display.percent(rec_change)} "
+                    f"({display.amount(rec_base['amount_base'], rec_base['currency'])} in {rec_base['period']} to "
+                    f"{display.amount(rec_new['amount_base'], rec_new['currency'])} in {rec_new['period']}). "
+                    f"But {own}: the amounts are misprinted, not the change.",
+                    f"{pct.id};{base.id};{new.id}", record_ids, None, "", "misprinted_amounts", _order(pct),
+                ))
+                continue
+            records_text = f" The records give {display.percent(rec_change)}."
+            if abs(rec_change - article_change) <= slack:
+                severity = "error"  # the amounts fit the records; the percentage fits neither
         out.append(Finding(
             _fid("stated_change", pct), "stated_change", severity,
-            f"{_label(pct)}: the article's own amounts, {base.surface} to {new.surface}, are a change of "
-            f"{display.percent(article_change)}, not {display.percent(stated)}.{records_text}",
-            f"{pct.id};{base.id};{new.id}", record_ids, None, "", "wrong_change", _order(pct),
+            f"{_label(pct)}: {own}, not {display.percent(stated)}.{records_text}",
+            f"{pct.id};{base.id};{new.id}", record_ids, None, "", mechanism, _order(pct),
+        ))
+    out += _stated_changes_against_records(ctx)
+    return out
+
+
+def _stated_changes_against_records(ctx: _Context) -> list[Finding]:
+    """A change stated beside one amount only ("760 billion won this year, up 3.5 percent from last
+    year"): the base is the record of the year it is measured from. Raised only when the amount
+    itself fits its record, so that the percentage is what does not fit."""
+    from costshare.money import NoRateError
+
+    out = []
+    for pct in ctx.claims:
+        if pct.kind != "increase_pct" or not pct._base or not checkable(pct) or pct.unit != "percent":
+            continue
+        news = [c for c in ctx.by_sentence.get((pct.article, pct._sent), ()) if c.unit in ("USD", "JPY", "KRW")
+                and not c.restates and c.kind == "annual" and c.period == pct.period and checkable(c)]
+        if len(news) != 1 or any(c.period == pct._base for c in ctx.by_sentence.get((pct.article, pct._sent), ())):
+            continue
+        new = news[0]
+        rec_new = ctx.record_for(new.country, new.period, "annual", new.unit)
+        rec_base = ctx.record_for(new.country, pct._base, "annual", new.unit)
+        if rec_new is None or rec_base is None or rec_new["currency"] != rec_base["currency"]:
+            continue
+        try:
+            value, _ = _convert(new.value, new.unit, rec_new["currency"], ctx.published(new))
+        except NoRateError:
+            continue
+        if abs(value / float(rec_new["amount_base"]) - 1) > tolerance(new) + record_tolerance(rec_new["amount"]):
+            continue  # the amount itself is off: its own finding speaks
+        stated = float(pct.value)
+        change = (value / float(rec_base["amount_base"]) - 1) * 100
+        slack = float(tolerance(pct)) * abs(stated) + 0.05 + 100 * tolerance(new)
+        if abs(change - stated) <= slack:
+            continue
+        out.append(Finding(
+            _fid("stated_change", pct), "stated_change", "error",
+            f"{_label(pct)}: {new.surface} against the {rec_base['period']} record of "
+            f"{display.amount(rec_base['amount_base'], rec_base['currency'])} ({rec_base['record_id']}) is a change of "
+            f"{display.percent(change)}, not {display.percent(stated)}; the amount fits its own record.",
+            f"{pct.id};{new.id}", f"{rec_base['record_id']};{rec_new['record_id']}", None, "", "wrong_change", _order(pct),
         ))
     return out
 
@@ -655,6 +761,7 @@ def _agreement_terms(ctx: _Context) -> list[Finding]:
         by_start.setdefault((row["country"], int(row["term_start"].year)), row)
     out = []
     terms = [c for c in ctx.claims if c.kind == "term" and c.period and c.country and c.confidence != "low"]
+    named = {c.id for c in terms if c.confidence == "high"}
     terms_of: dict[str, list] = {}
     for c in terms:
         terms_of.setdefault(c.article, []).append(c)
@@ -668,6 +775,8 @@ def _agreement_terms(ctx: _Context) -> list[Finding]:
             continue
         others = [o for o in terms_of[c.article] if o is not c
                   and o.period.split("-")[0] == c.period.split("-")[0] and int(o.value) != int(c.value)]
+        if c.id not in named and not any(o.id in named and int(o.value) == years for o in others):
+            continue  # the agreement is only guessed: a term is called wrong only against one the text names
         two_ways = (f" The same article also calls it {', '.join(repr(o.surface) for o in others)}."
                     if others else "")
         span = _span_text(agreement)

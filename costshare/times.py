@@ -123,6 +123,7 @@ _COMPARISON_AFTER = re.compile(r"^(?:比|度比|対比|\s*대비|\s*比|より|�
 _ERA = re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<n>元|\d{1,2}|[一二三四五六七八九十]{1,3})\s*年(?P<fy>度)?"
                   r"|\b(?P<era_en>Reiwa|Heisei|Showa)\s+(?P<n_en>\d{1,2})\b")
 _ERA_SPAN = re.compile(r"(?P<era>令和|平成|Reiwa|Heisei)\s*(?P<a>\d{1,2})\s*(?:年度?)?\s*(?:to|through|-|～|〜|~|から)\s*(?:(?:令和|平成|Reiwa|Heisei)\s*)?(?P<b>\d{1,2})\s*(?:年度?)?", re.I)
+_ENDS_IN_MARCH = re.compile(rf"\b(?:end(?:s|ing|ed)?|runs?\s+(?:through|to|until))\s+(?:in\s+|at\s+the\s+end\s+of\s+)?March\s+(?P<y>{_Y})\b", re.I)
 _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "reiwa": 2018, "heisei": 1988, "showa": 1925}
 _SINGLE = re.compile(
     rf"(?P<fy>\b(?:J?FY|fiscal\s+(?:year\s+)?)\s?'?)?(?<![\d,.$¥₩])(?P<y>{_Y})(?![\d,.]\d)(?:\s*(?P<fy2>年度|년도|회계연도)|\s*(?:年|년)(?!\s*(?:間|간)))?"
@@ -228,6 +229,11 @@ def find_times(text: str, taken: list[tuple[int, int]] = ()) -> list[TimeExpr]:
             fiscal = bool(m.groupdict().get("fy") or m.groupdict().get("fy2"))
             add(TimeExpr(m.start(), m.end(), m.group(0), years[0], years[1], fiscal=fiscal, span=True,
                          anchor="historical" if kind == "decade" else ""))
+    for m in _ENDS_IN_MARCH.finditer(text):
+        # "this fiscal year, which ends in March 2020": Japan's FY2019
+        if free(m.start("y"), m.end("y")):
+            y = int(m.group("y")) - 1
+            add(TimeExpr(m.start(), m.end(), m.group(0), y, y, fiscal=True))
     for m in _ERA_SPAN.finditer(text):
         base = _ERA_BASE[m.group("era").lower() if m.group("era").isascii() else m.group("era")]
         a, b = base + int(m.group("a")), base + int(m.group("b"))

@@ -55,9 +55,11 @@ def test_2_5_trillion_won_is_off_even_for_the_corrected_yen_amount(seeds):
     assert f.suggested_unit == "KRW" and abs(f.suggested_value / Decimal("2.15e12") - 1) < Decimal("0.01")
 
 
-def test_stated_1_2_percent_fits_the_records_not_the_printed_amounts(seeds):
+def test_stated_1_2_percent_fits_the_records_so_it_is_right_and_the_amounts_are_misprinted(seeds):
+    # a finding that confirms a stated number is no error: the amounts' own findings are the errors
     (f,) = by_claim(seeds, "1.2%", "stated_change")
-    assert f.severity == "error" and "+1.2%" in f.message and "misprinted" in f.message
+    assert f.severity == "info" and "is right" in f.message and "+1.2%" in f.message and "misprinted" in f.message
+    assert f.mechanism == "misprinted_amounts"
 
 
 def test_four_year_and_five_year_for_the_same_deal(seeds):
@@ -124,11 +126,27 @@ def test_korean_amount_ten_times_too_large(tmp_path):
     assert f.suggested_value == Decimal("1038900000000")
 
 
-def test_stated_change_that_fits_nothing_is_a_warning(tmp_path):
+def test_stated_change_between_amounts_that_fit_their_records_is_a_wrong_percentage(tmp_path):
     result = corpus(tmp_path, {"a.txt": ("2021-03-10",
                                          "South Korea will pay 1,183.3 billion won in 2021, up 20% from 1,038.9 billion won in 2020.")})
     (f,) = [f for f in result.findings if f.check == "stated_change"]
-    assert f.severity == "warning" and "+13.9%" in f.message
+    assert f.severity == "error" and "+13.9%" in f.message and f.mechanism == "wrong_change"
+
+
+def test_stated_change_that_fits_nothing_is_a_warning(tmp_path):
+    # neither the amounts (off their records) nor the records fit 20%: cause unclear
+    result = corpus(tmp_path, {"a.txt": ("2021-03-10",
+                                         "South Korea will pay 1,120.5 billion won in 2021, up 20% from 1,010.5 billion won in 2020.")})
+    (f,) = [f for f in result.findings if f.check == "stated_change"]
+    assert f.severity == "warning" and "+10.9%" in f.message
+
+
+def test_stated_change_beside_one_amount_is_checked_against_the_base_years_record(tmp_path):
+    # "760 billion won this year, up 3.5 percent from last year": 2008's record is 741.5, so +2.5%
+    result = corpus(tmp_path, {"a.txt": ("2009-01-15",
+                                         "Seoul will pay 760 billion won this year, up 3.5 percent from last year.")})
+    (f,) = [f for f in result.findings if f.check == "stated_change"]
+    assert f.severity == "error" and "+2.5%" in f.message and "741.5" in f.message
 
 
 def test_term_that_the_agreement_does_not_have(tmp_path):

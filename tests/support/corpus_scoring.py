@@ -179,7 +179,9 @@ def score_folder(folder: Path, extraction) -> Tally:
             continue
         ids = f.claims.split(";")
         t.findings += 1
-        hit = next((i for i in ids if i in planted), None)
+        # a finding is about its first claim: a restatement wrongly called off does not become real
+        # because the amount it restates is a planted misprint
+        hit = ids[0] if ids[0] in planted else None
         if hit is not None:
             t.findings_real += 1
             flagged.setdefault(hit, f.severity)
