@@ -463,6 +463,26 @@ def _beyond_burden(c: Claim) -> str:
 _TOTAL_OF_ALL = re.compile(r"\b(?:includ\w*|covering|covers|such as|including|amount\w*\s+to|add(?:s|ed)?\s+up\s+to|a\s+total\s+of|in\s+all|combined|together)\b|を含む|포함|합쳐|合わせ", re.I)
 
 
+_CAP = re.compile(r"\b(?:capped\s+at|caps?\s+(?:of|at)|no\s+more\s+than|not\s+(?:to\s+)?exceed(?:ing)?|up\s+to|at\s+most|ceiling\s+of|limited\s+to)\s+(?:about\s+)?$|상한|上限", re.I)
+
+
+def _comparison_of(ctx: _Context, c: Claim) -> TimeExpr | None:
+    """The comparison base a stated change is measured from: the nearest one in its sentence that no
+    other percentage stands closer to."""
+    comps = [t for t in _sentence_times(ctx, c) if t.comparison and not t.is_span]
+    if not comps:
+        return None
+    pcts = [o for o in ctx.by_sent.get(c._sent, ()) if o.unit in ("percent", "percentage points")]
+
+    def gap(o: Claim, t: TimeExpr) -> int:
+        return t.start - o._nend if t.start >= o._nend else o._nstart - t.end if t.end <= o._nstart else 0
+
+    for t in sorted(comps, key=lambda t: abs(gap(c, t))):
+        if min(pcts, key=lambda o: abs(gap(o, t))) is c:
+            return t
+    return None
+
+
 def _changed_amount(ctx: _Context, c: Claim) -> Claim | None:
     """The amount a stated change describes: "1.52 trillion won in 2026, up 8.3% from ...": the
     money claim before it in its sentence that is not the base ("から", "from"); else the one it
@@ -530,6 +550,7 @@ def _nearest(pattern: re.Pattern, ctx: _Context, c: Claim) -> tuple[int, str] | 
 _OWN_AFTER = re.compile(r"\s*(?:\(\s*|,\s*)?(?:in|for|during|of)?\s*$", re.I)
 _OWN_BEFORE_CJK = re.compile(
     r"^\s*(?:の|에|은|는|에는|の\s*予算は?|예산은?|분담금은?|負担額は|総額は|:|,|at|was|is|stood\s+at|came\s+to|수준\s*\(|水準\s*\(|level\s*\()?\s*$"
+    r"|^\s*(?:の)?\s*(?:予算|当初予算|予算案|負担額?|経費|분담금|예산|방위비\s?분담금)\s*(?:では|には|は|で|に|が|은|는|에는|이|으로|로)?\s*$"
     r"|^'?s?\s*(?:share|contribution|budget|payment|burden|amount|figure|total|spending|outlay|bill)\s+(?:of|was|is|stood\s+at|at|came\s+to)\s*$", re.I)
 _PRESENT_PAY = re.compile(r"\b(?:pays|is\s+paying|spends|covers|shoulders|contributes|bears|provides)\b|負担している|負担する|부담하고|부담한다|내고\s*있", re.I)
 
@@ -610,7 +631,7 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         if not period:
             return period, cue, "low"
         # a term is held against the agreements only when the text names its agreement
-        guessed = any(w in cue for w in ("a new deal from", "the agreement the article is about", "deal of the article"))
+        guessed = any(w in cue for w in ("a new deal from", "deal of the article"))
         return period, cue, "medium" if guessed else "high"
     if c.kind == "troops":
         governing = _governing_time(ctx, c)
@@ -623,9 +644,12 @@ def _period(ctx: _Context, c: Claim, agreements: list[Mapping]) -> tuple[str, st
         return "", "period: no publication date", "low"
     if c.kind not in ("annual", "total", "demand", "increase_pct"):
         return "", "", ""
+    if c.kind == "increase_pct" and _CAP.search(ctx.text[max(ctx.sentences[c._sent].start, c._nstart - 40): c._nstart]):
+        return "", "period: a cap on future changes, not a change of one year", "low"
     if c.kind == "increase_pct":
-        # "a 1.2% increase from last year's share", "前年比13.9%増": the change is to the year after the base
-        base = next((t for t in _sentence_times(ctx, c) if t.comparison and not t.is_span), None)
+        # "a 1.2% increase from last year's share", "前年比13.9%増": the change is to the year after the
+        # base; the base is the comparison nearest the percentage, with no other percentage between
+        base = _comparison_of(ctx, c)
         if base is not None:
             r = _resolved(ctx, c, base)
             if r is not None and r.first is not None:
@@ -967,8 +991,14 @@ def _term_period(ctx: _Context, c: Claim, raw: str, at: int, agreements: list[Ma
     span = next((t for t in ctx.times_by_sent.get(c._sent, ()) if t.is_span and t.anchor != "historical" and not t.comparison), None)
     if span is not None and span.last - span.first + 1 == years:
         return _fmt(c.country, span.first, span.last), f"period: {span.text!r}"
+    if span is not None and abs((span.last - span.first + 1) - years) <= 2:
+        # "a new two-year agreement, which covers 1996 through 1998": the span dates the agreement,
+        # whose length the records then check
+        return _fmt(c.country, span.first, span.first + years - 1), f"period: {span.text!r}, where that agreement starts"
     named = _named_year(ctx, c, raw, at)
-    if named is not None and re.search(r"\bextension\s+of\s+(?:the\s+)?$", ctx.text[max(0, ctx.sentences[c._sent].start): ctx.text.find(named[1], ctx.sentences[c._sent].start)][-25:], re.I):
+    names_agreement = named is not None and any(
+        t.text == named[1] and _NAMED_AGREEMENT.match(ctx.text, t.end) for t in ctx.times_by_sent.get(c._sent, ()))
+    if names_agreement and re.search(r"\bextend\w*|\bextension\b|延長|연장", raw, re.I):
         # "one-year extension of the 2016 agreement": the year after that agreement ends
         rec = _agreement_starting(agreements, c.country, named[0], 0)
         if rec is not None:

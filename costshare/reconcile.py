@@ -33,6 +33,9 @@ HEDGES = {"nearly", "about", "approximately", "around", "roughly", "some", "almo
 #: rate of the publication date.
 FX_SLACK = 0.03
 HEDGE_SLACK = 0.03
+#: how far a newsroom's working exchange rate may drift from the ECB rate of the day (a rate of some
+#: weeks before, rounded) before a conversion is worth a warning
+RATE_DRIFT = 0.10
 #: an unexplained deviation larger than this is taken for another quantity, not noted
 UNEXPLAINED_LIMIT = 0.25
 SCOPE = {JAPAN: "HNS_total", KOREA: "SMA_total"}
@@ -603,6 +606,8 @@ def _currency_pairs(ctx: _Context) -> list[Finding]:
                 f"{b.id};{a.id}", _rate_id(rate), fixed, b.unit, "power_of_ten", _order(b),
             ))
             continue
+        if abs(dev) <= tol + RATE_DRIFT:
+            continue  # a reporter's rate of some weeks before, rounded: not worth a finding
         out.append(Finding(
             _fid("currency_pair", b), "currency_pair", "warning" if abs(dev) < 0.25 else "error",
             f"{_label(b)} restates {_label(a)} at an implied {implied:,.4g} {b.unit} per {a.unit}, "
@@ -775,7 +780,7 @@ def _agreement_terms(ctx: _Context) -> list[Finding]:
             continue
         others = [o for o in terms_of[c.article] if o is not c
                   and o.period.split("-")[0] == c.period.split("-")[0] and int(o.value) != int(c.value)]
-        if c.id not in named and not any(o.id in named and int(o.value) == years for o in others):
+        if c.id not in named:
             continue  # the agreement is only guessed: a term is called wrong only against one the text names
         two_ways = (f" The same article also calls it {', '.join(repr(o.surface) for o in others)}."
                     if others else "")

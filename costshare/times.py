@@ -279,7 +279,8 @@ def find_times(text: str, taken: list[tuple[int, int]] = ()) -> list[TimeExpr]:
         offset, anchor = _RELATIVE_OFFSETS.get(word, _RELATIVE_OFFSETS.get(word.replace(" ", ""), (None, "")))
         if offset is None:
             continue
-        fiscal = bool(m.group("fy") or m.group("fy2")) or word.endswith(("年度", "회계연도"))
+        # "the current year" is the one under way: Japan's fiscal year, whatever the month
+        fiscal = bool(m.group("fy") or m.group("fy2")) or word.endswith(("年度", "회계연도")) or word == "the current"
         add(TimeExpr(m.start(), m.end(), m.group(0), None, None, fiscal=fiscal, relative=offset, anchor=anchor))
     found.sort(key=lambda t: t.start)
     return [_mark_comparison(text, t) for t in found]
