@@ -217,7 +217,12 @@ def tolerance(claim) -> float:
     """How far a value may sit from the truth and still be what the article meant: half a unit of
     the last printed digit (trailing zeros of a whole number count as rounding), widened by hedges."""
     digits = re.sub(r"[^\d.]", "", re.match(r"[\d,.]*\d", re.sub(r"^[^\d]*", "", claim.surface)).group(0)) if re.search(r"\d", claim.surface) else ""
-    if digits:
+    if re.search(r"[조억만천兆億万千]", claim.surface) and claim.value:
+        # "1조5192억원" says five digits, down to the 억: read the precision off the whole value
+        whole = format(Decimal(claim.value).quantize(Decimal(1)), "f").lstrip("-")
+        kept = max(len(whole.rstrip("0")), 2)
+        rel = float(Decimal(10) ** max(len(whole) - kept, 0) / 2 / abs(Decimal(claim.value)))
+    elif digits:
         mantissa = Decimal(digits.replace(",", "") or "0")
         if "." in digits:
             unit = Decimal(1).scaleb(-len(digits.split(".")[1]))
@@ -630,6 +635,10 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
             continue
         if not (checkable(base) and checkable(new)) or base.period == new.period:
             continue  # which amounts the change is between is not clear enough to call it wrong
+        if pct.period and new.period != pct.period:
+            continue  # "2002년 제5차 협정(25.7%)": the change of another year than these amounts'
+        if _conditional(ctx, pct):
+            continue
         stated = float(pct.value)
         ratio = float(new.value) / float(base.value) if base.value else 0
         if not (base.id in ctx.corrected or new.id in ctx.corrected) and not (0.5 <= ratio <= 2.0):
@@ -671,6 +680,17 @@ def _stated_changes(ctx: _Context) -> list[Finding]:
     return out
 
 
+_CONDITIONAL = re.compile(r"\b(?:if|would|could|might|should)\b|다면|라면|으면|れば|なら|場合|を上限|上限|이내|以内|까지|\bcap", re.I)
+
+
+def _conditional(ctx: _Context, pct) -> bool:
+    """A change said as a condition, a projection or a cap ("국방비가 매년 5~6%씩 늘어난다면", "年5%を上限に"):
+    no stated fact to check."""
+    text = ctx.articles[pct.article].norm.text
+    return bool(_CONDITIONAL.search(text[pct._nend: pct._nend + 25]) or
+                re.search(r"\b(?:if|would|could)\b", text[max(0, pct._nstart - 60): pct._nstart], re.I))
+
+
 def _stated_changes_against_records(ctx: _Context) -> list[Finding]:
     """A change stated beside one amount only ("760 billion won this year, up 3.5 percent from last
     year"): the base is the record of the year it is measured from. Raised only when the amount
@@ -680,6 +700,8 @@ def _stated_changes_against_records(ctx: _Context) -> list[Finding]:
     out = []
     for pct in ctx.claims:
         if pct.kind != "increase_pct" or not pct._base or not checkable(pct) or pct.unit != "percent":
+            continue
+        if _conditional(ctx, pct):
             continue
         news = [c for c in ctx.by_sentence.get((pct.article, pct._sent), ()) if c.unit in ("USD", "JPY", "KRW")
                 and not c.restates and c.kind == "annual" and c.period == pct.period and checkable(c)]
