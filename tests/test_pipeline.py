@@ -40,3 +40,20 @@ def test_seeds_sentence_and_file_name_starting_with_a_formula(tmp_path):
             assert not value or value[0] not in "=+@\t\r" and not (value[0] == "-" and not value[1:2].isdigit()), (column, value)
     assert {r["article"] for r in rows} == {"'=cmd.txt"}
     assert any(r["sentence"].startswith("'=HYPERLINK") for r in rows)
+
+
+def test_parallel_extraction_gives_the_same_claims_in_the_same_order(tmp_path, monkeypatch):
+    # a year of coverage is extracted by a pool of processes: the result must not depend on it
+    import shutil
+
+    from costshare import paths, pipeline
+
+    for i in range(3):
+        for p in paths.SEEDS_DIR.glob("*.txt"):
+            shutil.copy(p, tmp_path / f"{i}_{p.name}")
+    one = pipeline.run(tmp_path)
+    monkeypatch.setenv("COSTSHARE_WORKERS", "2")
+    assert pipeline.extraction_workers(3) == 2
+    two = pipeline.run(tmp_path)
+    assert pipeline.claims_rows(two.claims) == pipeline.claims_rows(one.claims)
+    assert [f.id for f in two.findings] == [f.id for f in one.findings]
