@@ -44,8 +44,24 @@ def run(seeds_dir: str | Path, reference_dir: str | Path | None = None, *, recon
     claims = []
     for article in articles:
         claims.extend(attribute_article(article, extract_claims(article), agreements))
-    findings = reconcile_claims(claims, articles, reference) if reconcile else []
+    findings = confirmed_as_notes(reconcile_claims(claims, articles, reference)) if reconcile else []
     return Extraction(articles, claims, findings, reference, not_checked(claims) if reconcile else [])
+
+
+def confirmed_as_notes(findings: list) -> list:
+    """A finding that confirms the number it is about is no error of that number. The stated-change
+    check flags a percentage whose article's amounts do not fit it; when the records fit the
+    percentage ("It fits the records ... The amounts are misprinted, not the change") the
+    percentage is right and the amounts carry the error (each has its own finding), so that finding
+    is a note. Counts, the news box and findings.csv then agree on what is wrong."""
+    import dataclasses
+
+    out = []
+    for f in findings:
+        if f.check == "stated_change" and f.severity == "error" and f.records:
+            f = dataclasses.replace(f, severity="info")
+        out.append(f)
+    return out
 
 
 def _cell(value) -> str | int:
