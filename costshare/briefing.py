@@ -814,7 +814,7 @@ def build(executed, *, extraction, params, as_of, key_findings: list[str], chang
     if section:
         inner = re.sub(r'^<section[^>]*>\n<h2[^>]*>.*?</h2>\n|</section>$', "", section)
         inner = inner.replace("<h3 ", "<h4 ").replace("</h3>", "</h4>")
-        parts.append(_appendix("appendix-changes", "What changed since the previous run", inner))
+        parts.append(_appendix("what-changed", "What changed since the previous run", inner))
     parts += [sources_section(extraction, params), methods_section(extraction, params),
               run_metadata_section(params, run_info)]
     cells.append(_html_cell('<section class="generated appendix-part" id="section-appendix">\n'

@@ -66,7 +66,7 @@ def test_new_articles_flow_into_claims_findings_charts_and_what_changed(tmp_path
 
     changes = second.run["changes"]
     assert changes["new_articles"] == 6 and changes["new_claims"] >= 15 and changes["new_findings"] >= 1
-    section = page[page.index('id="appendix-changes"'):page.index('id="sources"')]
+    section = page[page.index('id="what-changed"'):page.index('id="sources"')]
     for name in ("100_korea_12th_sma_won.txt", "101_japan_budget_yen_sjis.txt", "102_tables_and_lists.txt",
                  "103_no_burden_figure.txt", "104_wrong_conversion.txt", "105_undated_no_manifest.txt"):
         assert name in section
