@@ -821,6 +821,7 @@ def build(executed, *, extraction, params, as_of, key_findings: list[str], chang
                             '<h2 id="appendix">Appendix</h2>\n<p class="small">Detail a reader may check but need '
                             'not read first; each part folds open in the HTML and is printed in full.</p>\n'
                             + "\n".join(parts) + "\n</section>"))
+    listing = renumber_charts(cells)
     for i, cell in enumerate(cells):
         cell["id"] = f"c{i:03d}"  # deterministic, unlike nbformat's random ids
     nb = new_notebook(cells=cells, metadata={
@@ -828,7 +829,21 @@ def build(executed, *, extraction, params, as_of, key_findings: list[str], chang
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     })
-    return Built(nb, charts.listing, [w for w in warnings if w])
+    return Built(nb, listing, [w for w in warnings if w])
+
+
+def renumber_charts(cells) -> list[tuple[str, str]]:
+    """Chart numbers in reading order: the claims chart moves from its notebook to the news
+    section, so the numbers drawn while reading the notebooks are given again in page order."""
+    listing = []
+    for cell in cells:
+        for o in cell.get("outputs", []):
+            meta = o.get("metadata", {}).get("costshare")
+            if meta:
+                n = len(listing) + 1
+                meta.update(label=f"Chart {n}.", anchor=f"chart-{n}")
+                listing.append((meta["label"], meta["caption"]))
+    return listing
 
 
 def appendix_groups(cells, sanitizer) -> list[tuple[str, str, str]]:

@@ -325,12 +325,23 @@ def news_counts(extraction) -> dict[str, int]:
 
 
 def worst_cases(extraction, top: int = 3) -> list[dict]:
-    """The errors a reader should know first: those with a reading to use instead, in the order
-    reconciliation ranks them; each with the mechanism in words where one is known."""
+    """The errors a reader should know first (those with a reading to use instead first), each
+    in one short line: the number as printed, where, what to read instead and the likely cause;
+    the finding's whole message is in the news section."""
+    from costshare import display
+
+    claims = {c.id: c for c in extraction.claims}
     errors = [f for f in extraction.findings if f.severity == "error"]
     errors.sort(key=lambda f: (f.suggested_value in (None, ""),))
     out = []
     for f in errors[:top]:
-        out.append({"message": f.message, "mechanism": mechanism_words(f),
-                    "check": CHECK_WORDS.get(f.check, f.check.replace("_", " "))})
+        c = claims.get(str(f.claims).split(";")[0])
+        where = f"“{c.surface}” ({c.article[:3]}, {c.period})" if c is not None else f.id
+        read = ""
+        if f.suggested_value not in (None, ""):
+            unit = f.suggested_unit
+            read = display.amount(f.suggested_value, unit) if unit in ("JPY", "KRW", "USD") else f"{f.suggested_value} {unit}".strip()
+        cause = MECHANISM_WORDS.get(getattr(f, "mechanism", ""), "")
+        text = f"{where}: {CHECK_WORDS.get(f.check, f.check)}" + (f"; read {read}" if read else "")
+        out.append({"message": text + ".", "mechanism": cause, "check": CHECK_WORDS.get(f.check, f.check)})
     return out
