@@ -31,6 +31,16 @@ DROP_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell", 
 #: Cells with this tag move to the appendix: detail a reader may check but need not read first
 #: (every claim's sentence and cues).
 APPENDIX_TAG = "appendix"
+#: Cells with this tag move to "What the news got wrong" (the claims chart).
+NEWS_TAG = "news"
+#: Cells with this tag are shown (in the appendix) only while the corpus is small: every claim's
+#: row. A larger corpus has them in claims.csv, so the briefing does not grow with it.
+CLAIMS_DETAIL_TAG = "claims-detail"
+CLAIMS_SHOWN = 120
+#: A markdown cell with this tag is replaced by the "What the money buys" box.
+SCOPE_TAG = "scope-box"
+#: The findings listed in the body, worst first; the rest are in the appendix.
+FINDINGS_IN_BODY = 5
 #: Output mime types that are never exported: no script runs in a briefing.
 DROP_MIME = {
     "application/javascript",
@@ -55,6 +65,28 @@ def _html_cell(body: str, tag: str = "briefing-generated"):
     cell = new_code_cell(source="", metadata={"tags": [tag]})
     cell.outputs = [new_output("display_data", data={"text/html": body})]
     return cell
+
+
+def _jinja():
+    """The environment of the briefing's generated sections (templates/briefing/sections/),
+    autoescaped: every value from the data is text."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR / TEMPLATE / "sections")),
+                             autoescape=True, trim_blocks=False, keep_trailing_newline=False,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["safe_url"] = lambda url: url if str(url).startswith(("http://", "https://")) else "#"
+    return env
+
+
+def render_section(name: str, **values) -> str:
+    """One generated section from its Jinja template (``sections/<name>.html.j2``)."""
+    return _jinja().get_template(f"{name}.html.j2").render(**values)
+
+
+def _appendix(anchor: str, title: str, body: str) -> str:
+    """An appendix: folded in the HTML (``<details>``), printed open (see briefing.css)."""
+    return render_section("details", anchor=anchor, title=title, body=body, open=False)
 
 
 def _section(anchor: str, title: str, body: str) -> str:
@@ -245,14 +277,20 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def notebook_cells(nb, number: int, charts: Charts, sanitizer: Sanitizer, warnings: list[str]):
-    """The cells of one executed notebook as the briefing shows them, and those for the appendix."""
+def notebook_cells(nb, number: int, charts: Charts, sanitizer: Sanitizer, warnings: list[str],
+                   claims_detail: bool = True, scope_box: str = ""):
+    """The cells of one executed notebook as the briefing shows them, those for the appendix and
+    those for the news section."""
     from nbformat.v4 import new_code_cell, new_markdown_cell
 
-    cells, appendix, last_markdown = [], [], None
+    cells, appendix, news, last_markdown = [], [], [], None
     for cell in nb.cells:
         tags = set(cell.metadata.get("tags", []))
-        if tags & DROP_TAGS:
+        if tags & DROP_TAGS or (CLAIMS_DETAIL_TAG in tags and not claims_detail):
+            continue
+        if SCOPE_TAG in tags:
+            if scope_box:
+                cells.append(_html_cell(scope_box))
             continue
         if cell.cell_type == "markdown":
             if _is_parameters_heading(cell.source):
@@ -279,14 +317,19 @@ def notebook_cells(nb, number: int, charts: Charts, sanitizer: Sanitizer, warnin
             new = new_code_cell(source="", outputs=outputs)
         else:
             continue
-        (appendix if APPENDIX_TAG in tags else cells).append(new)
-    return cells, appendix
+        if APPENDIX_TAG in tags or CLAIMS_DETAIL_TAG in tags:
+            appendix.append(new)
+        else:
+            (news if NEWS_TAG in tags else cells).append(new)
+    return cells, appendix, news
 
 
 # --------------------------------------------------------------------------- generated sections
 
 
-def title_block(params, articles, as_of) -> str:
+def title_block(params, articles, as_of, reference=None) -> str:
+    """Title, the two dates (news read through; records and exchange rates through), the corpus
+    and the units."""
     from costshare.narrative import long_date
 
     dates = sorted(a.published for a in articles if a.published)
@@ -296,19 +339,131 @@ def title_block(params, articles, as_of) -> str:
     outlet_text = "; outlets: " + ", ".join(outlets) if outlets else ""
     if unknown:
         outlet_text += f" ({_plural(unknown, 'article')} of unknown outlet)"
-    money = "US dollars" if params.currency == "USD" else {"JPY": "yen", "KRW": "won"}[params.currency]
+    money = {"own": "each country's own currency (yen for Japan, won for Korea)", "USD": "US dollars",
+             "JPY": "yen", "KRW": "won"}[params.currency]
     prices = f"constant {params.base_year} prices (US CPI-U)" if params.real else "current prices"
     countries = " and ".join(params.countries)
     return (
         '<header class="title-block">\n'
         '<p class="kicker">Briefing</p>\n'
         f'<h1 id="title">{e(params.title)}</h1>\n'
-        f'<p class="as-of">As of {e(long_date(as_of)) if as_of else "an undated corpus"}</p>\n'
+        f'<p class="as-of">News read through {e(long_date(as_of)) if as_of else "an undated corpus"}'
+        f'{e(_records_through(reference))}</p>\n'
         f'<p class="corpus">Corpus: {e(_plural(len(articles), "article"))}{e(span)}{e(outlet_text)}.</p>\n'
         f'<p class="scope">{e(countries)}, {params.start_year}–{params.end_year}; amounts in {e(money)}, {e(prices)}.</p>\n'
         '</header>\n'
         f'<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2>{TOC_MARK}</nav>'
     )
+
+
+def _records_through(reference) -> str:
+    if reference is None:
+        return ""
+    from costshare import tables
+    from costshare.narrative import long_date
+
+    r = tables.records_through(reference)
+    parts = []
+    if r["year"]:
+        parts.append(f"records through {r['year']}" + (f" (latest event {long_date(r['event'])})" if r["event"] else ""))
+    if r["rates"]:
+        parts.append(f"exchange rates through {long_date(r['rates'])}")
+    return (" · " + "; ".join(parts)) if parts else ""
+
+
+def page_one(extraction, params, sentences: list[str]) -> str:
+    """The bottom line, where things stand, and what the news got wrong (counts, worst cases)."""
+    from costshare import narrative, tables
+
+    ref = extraction.reference
+    return render_section(
+        "page_one", sentences=sentences,
+        status=tables.status_rows(ref, params) if ref is not None else [],
+        checked=ref is not None, counts=narrative.news_counts(extraction),
+        worst=narrative.worst_cases(extraction), n_claims=len(extraction.claims),
+        n_articles=len(extraction.articles))
+
+
+def scope_box(extraction, params) -> str:
+    """What each scope includes, with the sizes the records give (words, not scope codes)."""
+    from costshare import display
+
+    ref = extraction.reference
+    if ref is None:
+        return ""
+    rec = ref.records
+
+    def span(country: str, scope: str, since: int) -> str:
+        rows = rec[(rec["country"] == country) & (rec["scope"] == scope) & (rec["measure"] == "annual")
+                   & rec["preferred"] & rec["amount_base"].notna() & (rec["year_start"] >= since)
+                   & (rec["currency"] != "USD")]
+        if rows.empty:
+            return ""
+        lo, hi = rows["amount_base"].min(), rows["amount_base"].max()
+        cur = rows["currency"].iloc[0]
+        first, last = rows.sort_values("year_start")["period"].iloc[[0, -1]]
+        return (f" In the records of {first}–{last}: {display.amount(lo, cur)} to "
+                f"{display.amount(hi, cur)} a year.")
+
+    items = []
+    if "Japan" in params.countries:
+        items += [
+            ("Japan, whole host-nation-support budget (the series charted)",
+             "the items of the Special Measures Agreement plus the Facilities Improvement Program "
+             "(construction on the bases) and the welfare costs of Japanese base workers." + span("Japan", "HNS_total", 2010)),
+            ("Japan, the agreement's items alone",
+             "the pay of the Japanese who work on the bases, the bases' utilities, the relocation of "
+             "training and (from FY2022) training equipment." + span("Japan", "SMA", 2000)),
+            ("Japan, all US-forces-related spending",
+             "host-nation support plus the realignment of US forces, the SACO projects in Okinawa and "
+             "measures for the communities around the bases; not host-nation support." + span("Japan", "USFJ_related_total", 2010)),
+        ]
+    if "South Korea" in params.countries:
+        items.append(("South Korea, the agreement's total (the series charted)",
+                      "one sum for the pay of Korean base workers, construction on the bases and "
+                      "logistics support; Korea has no separate budget of this kind." + span("South Korea", "SMA_total", 2010)))
+    return render_section("scope", items=items)
+
+
+def news_section(extraction, executed_news: int) -> str:
+    """The heading and counts of "What the news got wrong"; the claims chart follows."""
+    from costshare import narrative
+
+    body = render_section("news", counts=narrative.news_counts(extraction))
+    return f'<h2 id="news-checks">What the news got wrong</h2>\n{body}'
+
+
+def findings_list(extraction, limit: int | None) -> tuple[str, int]:
+    """The findings worst first as a table (at most ``limit``), and how many are left out."""
+    from costshare import narrative
+
+    findings = sorted(extraction.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+    shown = findings if limit is None else findings[:limit]
+    rows = []
+    for n, f in enumerate(shown, start=1):
+        rows.append({
+            "n": n, "severity": {"info": "note"}.get(f.severity, f.severity),
+            "css": f.severity if f.severity in SEVERITY_ORDER else "info",
+            "check": narrative.CHECK_WORDS.get(f.check, f.check.replace("_", " ")),
+            "message": f.message, "mechanism": narrative.mechanism_words(f),
+            "claims": [{"id": cid, "anchor": article_anchor(_article_of(cid))} for cid in str(f.claims).split(";") if cid],
+            "records": str(f.records).replace(";", ", "), "suggested": _suggested(f),
+        })
+    return render_section("findings", rows=rows, more=len(findings) - len(shown)), len(findings) - len(shown)
+
+
+LANGUAGE_WORDS = {"en": "English", "ko": "translated from Korean", "ja": "translated from Japanese"}
+
+
+def articles_appendix(extraction) -> str:
+    from costshare import tables
+
+    rows = tables.article_rows(extraction)
+    for r in rows:
+        r["anchor"] = article_anchor(r["article"])
+        r["shown"] = shown(r["article"])
+        r["language_word"] = LANGUAGE_WORDS.get(r["language"], r["language"])
+    return render_section("articles", rows=rows)
 
 
 def key_findings_section(sentences: list[str]) -> str:
@@ -437,27 +592,14 @@ def _article_of(claim_id: str) -> str:
 
 
 def sources_section(extraction, params) -> str:
-    parts = ['<h3 id="sources-articles">Articles</h3>',
-             "<p>The seeds: each article as analysed, with the first 12 characters of the SHA-256 "
-             "of its file, so a reader can check that the text is the one analysed.</p>"]
-    rows = []
-    for n, a in enumerate(extraction.articles, start=1):
-        rows.append([
-            f'<span id="{e(article_anchor(a.id))}">{n}</span>',
-            f'<span class="ids nowrap">{e(shown(a.id))}</span>',  # a bidi override cannot reorder the row
-            e(a.title or ""), e(a.outlet or ""),
-            f'<span class="nowrap">{e(a.published.isoformat() if a.published else "unknown")}</span>',
-            e(a.origin_language or ""), f'<span class="ids nowrap">{e(a.sha256[:12])}</span>',
-        ])
-    parts.append(_table(["#", "file", "title", "outlet", "published", "language", "sha256"], rows, cls="wide", num={0}))
+    parts = ["<p>The articles are listed, with their hashes, in the first appendix.</p>"]
     ref = extraction.reference
     if ref is None:
         parts.append("<p>No reference data was loaded.</p>")
-        return _section("sources", "Sources", "\n".join(parts))
-    parts.append('<h3 id="sources-reference">Reference data</h3>')
+        return _appendix("sources", "Sources, with their grades", "\n".join(parts))
     provenance = _read_sources_csv(params.reference_path)
     if provenance:
-        parts.append(_table(["file", "what", "producer", "compiled from", "accessed"], [
+        parts.append(_table(["file", "what it holds", "producer", "compiled from", "accessed"], [
             [f'<span class="ids nowrap">{e(r.get("file", ""))}</span>', e(r.get("description", "")), e(r.get("producer", "")),
              e(r.get("compiled_from", "")), e(r.get("date_accessed", ""))] for r in provenance], cls="wide"))
     parts.append("<p>Every record keeps the URL of the page it was read from and a grade of that "
@@ -468,7 +610,7 @@ def sources_section(extraction, params) -> str:
                  f"about {e(' and '.join(params.countries))}, with their grade and what each one "
                  "supports:</p>")
     parts.append(_url_list(ref, params))
-    return _section("sources", "Sources", "\n".join(parts))
+    return _appendix("sources", "Sources, with their grades", "\n".join(parts))
 
 
 def _read_sources_csv(folder: Path) -> list[dict]:
@@ -544,7 +686,7 @@ def methods_section(extraction, params) -> str:
          "2021 to March 2022); a Japanese budget is named by the year it begins in. Korea's amounts "
          "are calendar years."),
         ("Scopes", "“What Japan pays” means different things in the news. The Japan series is the "
-         "whole host-nation-support budget (HNS_total: the Special Measures Agreement items plus the "
+         "whole host-nation-support budget (the Special Measures Agreement items plus the "
          f"Facilities Improvement Program and worker welfare costs){_hns_range(extraction)}; the SMA "
          "items alone are a smaller scope, and the broad total of all US-forces-related spending "
          "(realignment, SACO, base-community measures) is not host-nation support. Korea's series "
@@ -562,7 +704,7 @@ def methods_section(extraction, params) -> str:
          "the ECB rate of the day by a few percent before a restatement is flagged."),
     ]
     body = "\n".join(f"<p><strong>{e(k)}.</strong> {e(v)}</p>" for k, v in items)
-    return _section("methods", "Methods", body)
+    return _appendix("methods", "Methods", body)
 
 
 def _hns_range(extraction) -> str:
@@ -587,10 +729,10 @@ def _hns_range(extraction) -> str:
 
 def run_metadata_section(params, run_info: dict) -> str:
     items = "".join(f"<dt><code>{e(k)}</code></dt><dd>{e(_param_text(v))}</dd>" for k, v in params.to_notebook().items())
-    parts = ['<h3 id="run-parameters">Parameters</h3>', f'<dl class="meta">{items}</dl>']
+    parts = ['<h4 id="run-parameters">Parameters</h4>', f'<dl class="meta">{items}</dl>']
     inputs = run_info.get("inputs", {})
     if inputs:
-        parts.append('<h3 id="run-inputs">Inputs</h3>')
+        parts.append('<h4 id="run-inputs">Inputs</h4>')
         parts.append("<p>SHA-256 over the files of each input (names and contents); run.json lists "
                      "every file's hash.</p>")
         rows = "".join(f"<dt>{e(k)} ({e(_plural(int(v.get('files', 0)), 'file'))})</dt>"
@@ -599,9 +741,9 @@ def run_metadata_section(params, run_info: dict) -> str:
         parts.append(f'<dl class="meta">{rows}</dl>')
     versions = run_info.get("versions", {})
     if versions:
-        parts.append('<h3 id="run-versions">Software</h3>')
+        parts.append('<h4 id="run-versions">Software</h4>')
         parts.append('<p class="small">' + e(" · ".join(f"{k} {v}" for k, v in versions.items())) + "</p>")
-    return _section("run-metadata", "Run metadata", "\n".join(parts))
+    return _appendix("run-metadata", "Run metadata", "\n".join(parts))
 
 
 def _param_text(v) -> str:
@@ -625,30 +767,61 @@ class Built:
 def build(executed, *, extraction, params, as_of, key_findings: list[str], changes, run_info: dict,
           replace: dict[str, str] | None = None) -> Built:
     """The merged notebook. ``executed`` is a list of (file name, executed NotebookNode);
-    ``replace`` maps text in the outputs to what the reader should see (the temporary run
-    folder a notebook printed -> the folder the run is published as)."""
+    ``key_findings`` are the bottom line's sentences; ``replace`` maps text in the outputs to
+    what the reader should see (the temporary run folder a notebook printed -> the folder the run
+    is published as).
+
+    Body: page one (bottom line, status, news box), the notebooks' body cells, "What the news got
+    wrong" (the claims chart, the worst findings). Then "Appendix", each part folded: the
+    articles, every finding, what was not checked, the notebooks' detail tables, what changed,
+    sources, methods, run metadata. The body's size does not depend on the number of articles."""
     from nbformat.v4 import new_notebook
 
     sanitizer, charts, warnings = Sanitizer(replace), Charts(), []
-    cells = [_html_cell(title_block(params, extraction.articles, as_of)),
-             _html_cell(key_findings_section(key_findings))]
-    section = changes_section(changes)
-    if section:
-        cells.append(_html_cell(section))
-    appendix = []
+    cells = [_html_cell(title_block(params, extraction.articles, as_of, extraction.reference)),
+             _html_cell(page_one(extraction, params, key_findings))]
+    claims_detail = len(extraction.claims) <= CLAIMS_SHOWN
+    box = scope_box(extraction, params)
+    appendix, news = [], []
     for number, (name, nb) in enumerate(executed, start=1):
-        body, extra = notebook_cells(nb, number, charts, sanitizer, warnings)
+        body, extra, news_cells = notebook_cells(nb, number, charts, sanitizer, warnings,
+                                                 claims_detail=claims_detail, scope_box=box)
         cells.extend(body)
         appendix.extend(extra)
-    cells.append(_html_cell(data_quality_section(extraction)))
-    if appendix:
-        cells.append(_html_cell(_section("appendix", "Appendix: where each claim stands and why it was read so",
-                                         "<p>The sentence, offsets and extraction rule of every claim, and the cues "
-                                         "behind its country, kind and period. The same columns are in claims.csv.</p>")))
-        cells.extend(appendix)
-    cells.append(_html_cell(sources_section(extraction, params)))
-    cells.append(_html_cell(methods_section(extraction, params)))
-    cells.append(_html_cell(run_metadata_section(params, run_info)))
+        news.extend(news_cells)
+    cells.append(_html_cell(news_section(extraction, len(news))))
+    cells.extend(news)
+    if extraction.reference is not None:
+        table, more = findings_list(extraction, FINDINGS_IN_BODY)
+        cells.append(_html_cell(table))
+    else:
+        more = 0
+    parts = [_appendix("appendix-articles", "Articles: what each states and what the checks found",
+                       articles_appendix(extraction))]
+    if more:
+        parts.append(_appendix("appendix-findings", "Every finding", findings_list(extraction, None)[0]))
+    unchecked = not_checked_block(getattr(extraction, "unchecked", []) or [])
+    if unchecked:
+        parts.append(_appendix("appendix-not-checked", "Numbers not checked", unchecked))
+    if not claims_detail:
+        parts.append(_appendix("appendix-claims", "Every number read",
+                               f"<p>{e(_plural(len(extraction.claims), 'number'))} were read; with more than "
+                               f"{CLAIMS_SHOWN} the briefing lists them per article only (first appendix): "
+                               "claims.csv, beside this briefing, has each with its sentence, offsets, "
+                               "rule and cues.</p>"))
+    parts += [_appendix(anchor, title, body) for anchor, title, body in appendix_groups(appendix, sanitizer)]
+    section = changes_section(changes)
+    if section:
+        inner = re.sub(r'^<section[^>]*>\n<h2[^>]*>.*?</h2>\n|</section>$', "", section)
+        inner = inner.replace("<h3 ", "<h4 ").replace("</h3>", "</h4>")
+        parts.append(_appendix("what-changed", "What changed since the previous run", inner))
+    parts += [sources_section(extraction, params), methods_section(extraction, params),
+              run_metadata_section(params, run_info)]
+    cells.append(_html_cell('<section class="generated appendix-part" id="section-appendix">\n'
+                            '<h2 id="appendix">Appendix</h2>\n<p class="small">Detail a reader may check but need '
+                            'not read first; each part folds open in the HTML and is printed in full.</p>\n'
+                            + "\n".join(parts) + "\n</section>"))
+    listing = renumber_charts(cells)
     for i, cell in enumerate(cells):
         cell["id"] = f"c{i:03d}"  # deterministic, unlike nbformat's random ids
     nb = new_notebook(cells=cells, metadata={
@@ -656,7 +829,53 @@ def build(executed, *, extraction, params, as_of, key_findings: list[str], chang
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     })
-    return Built(nb, charts.listing, [w for w in warnings if w])
+    return Built(nb, listing, [w for w in warnings if w])
+
+
+def renumber_charts(cells) -> list[tuple[str, str]]:
+    """Chart numbers in reading order: the claims chart moves from its notebook to the news
+    section, so the numbers drawn while reading the notebooks are given again in page order."""
+    listing = []
+    for cell in cells:
+        for o in cell.get("outputs", []):
+            meta = o.get("metadata", {}).get("costshare")
+            if meta:
+                n = len(listing) + 1
+                meta.update(label=f"Chart {n}.", anchor=f"chart-{n}")
+                listing.append((meta["label"], meta["caption"]))
+    return listing
+
+
+def appendix_groups(cells, sanitizer) -> list[tuple[str, str, str]]:
+    """The notebooks' appendix cells as (anchor, title, HTML) groups: a markdown heading starts a
+    group, the cells after it are its body (markdown as HTML, tables as they are, text escaped)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    groups: list[list] = []
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            m = re.match(r"^\s*#+\s*(.+?)\s*#*\s*$", cell.source.split("\n", 1)[0])
+            if m:
+                rest = cell.source.split("\n", 1)[1] if "\n" in cell.source else ""
+                groups.append([_plain(m.group(1)), [markdown2html_mistune(rest)]])
+                continue
+            html_ = markdown2html_mistune(cell.source)
+        else:
+            html_ = ""
+            for o in cell.get("outputs", []):
+                data = o.get("data", {})
+                if "text/html" in data:
+                    html_ += f'<div class="jp-OutputArea-output">{_text(data["text/html"])}</div>'
+                elif "text/markdown" in data:
+                    html_ += markdown2html_mistune(_text(data["text/markdown"]))
+                elif "text/plain" in data:
+                    html_ += f"<pre>{e(_text(data['text/plain']))}</pre>"
+                elif o.get("output_type") == "stream":
+                    html_ += f"<pre>{e(_text(o.get('text', '')))}</pre>"
+        if not groups:
+            groups.append(["Detail", []])
+        groups[-1][1].append(html_)
+    return [(f"appendix-{_slug(title)}", title, "\n".join(body)) for title, body in groups]
 
 
 def exporter():
@@ -704,7 +923,7 @@ def finish_html(body: str) -> str:
         while anchor in used:
             anchor, n = f"{base}-{n}", n + 1
         used.add(anchor)
-        if level in (2, 3):
+        if level == 2:  # the contents stay one short list: sections, not their parts
             toc.append((level, anchor, text))
         attrs = _ID_ATTR.sub("", attrs)
         return f'<h{level} id="{anchor}"{attrs}>{inner}</h{level}>'

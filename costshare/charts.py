@@ -40,10 +40,14 @@ FLAG_COLORS = {"error": OKABE_ITO["vermillion"], "warning": OKABE_ITO["reddish_p
 LAPSE_COLOR = OKABE_ITO["vermillion"]
 INK, MUTED, GRID, SHADE = "#222222", "#555555", "#DDDDDD", "#EFEFEF"
 
-WIDTH = 6.3  # inches: A4 text width at 100%
+#: The text width of the printed briefing (A4, 210 mm less 14 mm margins each side: briefing.css):
+#: a chart printed across it prints its text at the sizes below.
+WIDTH = 182 / 25.4
 DPI = 150
 FONT = "DejaVu Sans"
-SIZES = {"title": 10, "subtitle": 7.5, "label": 8, "tick": 7.5, "note": 7, "source": 6.5}
+#: Points at print size; none below 7.5 (tests/test_charts.py reads every text of every chart).
+SIZES = {"title": 10.5, "subtitle": 8, "label": 8, "tick": 7.5, "note": 7.5, "source": 7.5}
+MIN_PRINT_PT = 7.5
 MARGIN = 0.12  # inches, left and right of the header and footer text
 LEFT, RIGHT = 0.8, 0.2  # inches, beside the plotting area of time charts
 SVG_HASHSALT = "costshare"
@@ -207,10 +211,12 @@ def _year_axis(ax, first: int, last: int, labels: bool = True) -> None:
     ax.tick_params(axis="x", which="major", labelsize=SIZES["tick"], labelbottom=labels)
 
 
-def _money_axis(ax, params, per_member: bool = False) -> None:
+def _money_axis(ax, params, per_member: bool = False, country: str | None = None) -> None:
     from matplotlib.ticker import MaxNLocator
 
-    ax.set_ylabel(S.value_label(params, per_member, axis=True), fontsize=SIZES["label"],
+    if params.currency == "own" and country is None:
+        country = params.countries[0]
+    ax.set_ylabel(S.value_label(params, per_member, axis=True, country=country), fontsize=SIZES["label"],
                   linespacing=1.1)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     ax.tick_params(axis="y", labelsize=SIZES["tick"])
@@ -219,8 +225,8 @@ def _money_axis(ax, params, per_member: bool = False) -> None:
 
 
 _REFERENCE_SOURCE = {
-    S.JAPAN: "Japan: MOFA, MOD and MOF budget pages and press, HNS_total scope",
-    S.KOREA: "Korea: ROK MND 2018 Defense White Paper, MOFA and press, SMA_total",
+    S.JAPAN: "Japan: MOFA, MOD and MOF budget pages and press, whole host-nation-support budget",
+    S.KOREA: "Korea: ROK MND 2018 Defense White Paper, MOFA and press, agreement totals",
 }
 
 
@@ -241,6 +247,23 @@ def _sources(params, *parts: str) -> str:
     return "Sources: " + "; ".join([_reference_source(params), *parts]) + f"; {fx}{cpi}."
 
 
+def cropped(params, years) -> object:
+    """``params`` with the time axis narrowed to the years that have data (never wider than asked):
+    an axis running on to 2030 with nothing there says nothing."""
+    import dataclasses
+
+    years = [int(y) for y in years if y == y]
+    years = [y for y in years if params.start_year <= y <= params.end_year]
+    if not years:
+        return params
+    return dataclasses.replace(params, start_year=min(years), end_year=max(years))
+
+
+def _panels(countries: list[str], params) -> list[list[str]]:
+    """One panel per country in own currencies (yen and won share no axis), else one for all."""
+    return [[c] for c in countries] if params.currency == "own" and len(countries) > 1 else [countries]
+
+
 def _countries(frame: pd.DataFrame, params) -> list[str]:
     present = set(frame["country"]) if len(frame) else set()
     return [c for c in params.countries if c in present]
@@ -251,15 +274,18 @@ def _countries(frame: pd.DataFrame, params) -> list[str]:
 
 def burden_chart(series: pd.DataFrame, params, claims: pd.DataFrame | None = None,
                  agreements: pd.DataFrame | None = None) -> Figure:
-    """Japan's and Korea's annual payments on one time axis (``series`` from
-    :func:`costshare.series.burden_series`); the articles' claims over them (``claims`` from
+    """Japan's and Korea's annual payments over time (``series`` from
+    :func:`costshare.series.burden_series`): in own currencies one panel per country, else one
+    panel; the articles' claims over them (``claims`` from
     :func:`costshare.series.claims_vs_records`; a restatement in another currency is left to the
     claims chart), flagged ones as crosses with their suggested reading; under them the
     agreement terms (``agreements`` from :func:`costshare.series.agreements_timeline`). A year
-    without a value breaks the line: gaps are never bridged."""
+    without a value breaks the line: gaps are never bridged. The time axis runs over the years
+    with a value."""
     with styled():
         countries = _countries(series, params)
-        scale, _ = S.unit_scale(params.currency)
+        window = series[(series["year"] >= params.start_year) & (series["year"] <= params.end_year)]
+        params = cropped(params, window.loc[window["value"].notna(), "year"])
         shown = series[(series["year"] >= params.start_year) & (series["year"] <= params.end_year)]
         claims = _primary_claims(claims, params)
         subtitle = (
@@ -282,32 +308,47 @@ def burden_chart(series: pd.DataFrame, params, claims: pd.DataFrame | None = Non
                        _sources(params, "claims: the articles in seeds/"),
                        _gap_notes(shown, countries), legend=True,
                        legend_rows=min(3, math.ceil(entries / 4)) if entries > 5 else 1)
-        main_h, strip_h = 2.55, (0.16 + 0.2 * len(countries)) if agreements is not None else 0.0
+        panels = _panels(countries, params)
+        panel_h = 2.3 if len(panels) == 1 else 1.4
+        gap = 0.25
+        main_h = panel_h * len(panels) + gap * (len(panels) - 1)
+        strip_h = (0.16 + 0.2 * len(countries)) if agreements is not None else 0.0
         fig = frame.figure(main_h + (0.2 + strip_h if strip_h else 0) + 0.22)
-        ax = frame.axes(fig, 0, main_h)
-
-        top, handles, kinds, weak = 0.0, [], [], False
-        for c in countries:
-            rows = shown[shown["country"] == c].sort_values("x")
-            y = rows["value"] / scale
-            handles.append(_series_line(ax, c, rows["x"], y.where(rows["drawn"] == "line")))
-            kinds += [k for k in _apart_points(ax, c, rows, scale) if k not in kinds]
-            weak = _weak_rings(ax, c, rows, scale) or weak
-            if y.notna().any():
-                top = max(top, float(y.max()))
+        handles, kinds, weak, axes = [], [], False, []
+        for k, group in enumerate(panels):
+            ax = frame.axes(fig, k * (panel_h + gap), panel_h, sharex=axes[0] if axes else None)
+            axes.append(ax)
+            currency = S.currency_of(params, group[0])
+            scale, _ = S.unit_scale(currency)
+            top = 0.0
+            for c in group:
+                rows = shown[shown["country"] == c].sort_values("x")
+                y = rows["value"] / scale
+                handles.append(_series_line(ax, c, rows["x"], y.where(rows["drawn"] == "line")))
+                kinds += [x for x in _apart_points(ax, c, rows, scale) if x not in kinds]
+                weak = _weak_rings(ax, c, rows, scale) or weak
+                if y.notna().any():
+                    top = max(top, float(y.max()))
+            mine = claims[claims["country"].isin(group)] if claims is not None else None
+            flagged = mine is not None and (mine["severity"] != "").any()
+            ymax = (top if top > 0 else 1.0) * (1.45 if flagged else 1.15)
+            for h in _claims_on_burden(ax, mine, scale, ymax, params, currency):
+                if h.get_label() not in [x.get_label() for x in handles]:
+                    handles.append(h)
+            ax.set_ylim(0, ymax)
+            _money_axis(ax, params, country=group[0] if len(panels) > 1 else None)
+            if len(panels) > 1:
+                ax.text(0.005, 0.97, S.SHORT_NAME[group[0]], transform=ax.transAxes, ha="left", va="top",
+                        fontsize=SIZES["label"], fontweight="bold", color=COLORS[group[0]])
+            last = k == len(panels) - 1
+            _year_axis(ax, params.start_year, params.end_year, labels=last and strip_h == 0)
+            ax.grid(axis="x", color=GRID, linewidth=0.5)
         handles += _apart_handles(kinds, weak)
-        flagged = claims is not None and (claims["severity"] != "").any()
-        ymax = (top if top > 0 else 1.0) * (1.45 if flagged else 1.15)
-        handles += _claims_on_burden(ax, claims, scale, ymax, params)
-        ax.set_ylim(0, ymax)
-        _money_axis(ax, params)
-        _year_axis(ax, params.start_year, params.end_year, labels=strip_h == 0)
-        ax.grid(axis="x", color=GRID, linewidth=0.5)
         frame.legend(fig, handles)
 
         if strip_h:
-            ax.tick_params(axis="x", which="both", length=0)
-            strip = frame.axes(fig, main_h + 0.2, strip_h, sharex=ax)
+            axes[-1].tick_params(axis="x", which="both", length=0)
+            strip = frame.axes(fig, main_h + 0.2, strip_h, sharex=axes[0])
             _agreement_strip(strip, agreements, countries, params)
             _year_axis(strip, params.start_year, params.end_year)
         fig.draw_without_rendering()
@@ -324,7 +365,7 @@ def _series_line(ax, country: str, x, y):
     breaks instead of joining two bases). The artist's gid names the one basis it draws."""
     basis = S.SERIES_BASIS[country]
     (line,) = ax.plot(x, y, color=COLORS[country], lw=1.8, marker="o", ms=3.2, mew=0,
-                      label=f"{S.SHORT_NAME[country]}, {S.SCOPE[country]} ({S.BASIS_WORDS[basis]})",
+                      label=f"{S.SHORT_NAME[country]} ({S.BASIS_WORDS[basis]})",
                       zorder=3, gid=f"line|{country}|{basis}")
     return line
 
@@ -395,7 +436,7 @@ def _primary_claims(claims, params):
     return c.sort_values(["x", "claim_id"]).reset_index(drop=True)
 
 
-def _claims_on_burden(ax, claims, scale: float, ymax: float, params) -> list:
+def _claims_on_burden(ax, claims, scale: float, ymax: float, params, currency: str | None = None) -> list:
     """Claims as markers (a dashed span for a per-year figure of several years); flagged ones as
     crosses labelled with their reading in the empty band at the top, off-scale ones as a
     triangle on the top edge. Returns legend handles."""
@@ -427,7 +468,7 @@ def _claims_on_burden(ax, claims, scale: float, ymax: float, params) -> list:
                 zorder=5)
         text = f"\u201c{r['surface']}\u201d ({str(r['article'])[:3]}, {r['period']})"
         if off_scale:
-            text += f" = {S.short_money(r['claim_value'], params.currency)}, off the scale"
+            text += f" = {S.short_money(r['claim_value'], currency or params.currency)}, off the scale"
         if r["suggested_text"]:
             text += f" \u2192 read {r['suggested_text']}"
         labels.append((ymax if off_scale else y, r["x"], text, color))
@@ -529,6 +570,10 @@ def agreements_chart(agreements: pd.DataFrame, events: pd.DataFrame, params) -> 
     with styled():
         countries = _countries(agreements, params)
         n = len(countries)
+        mine = agreements[agreements["country"].isin(countries)]
+        # ``end`` is the day after a term ends
+        ends = [t.year - ((t.month, t.day) == (1, 1)) for t in mine["end"].dropna()] if len(mine) else []
+        params = cropped(params, [t.year for t in mine["start"]] + [max(ends, default=params.end_year)])
         lo, hi = params.start_year, params.end_year + 1
         ev = events[events["country"].isin(countries)] if len(events) else events
         if len(ev):
@@ -690,20 +735,20 @@ def _event_handles(ev) -> list:
 # --------------------------------------------------------------------------------- per member
 
 
-def per_member_chart(table: pd.DataFrame, params) -> Figure:
+def per_member_chart(table: pd.DataFrame, params, reference=None) -> Figure:
     """Each year's payment per US service member stationed in the country (``table`` from
-    :func:`costshare.series.per_member`): the comparison the totals hide, since Japan hosts
-    about twice as many US troops as Korea."""
+    :func:`costshare.series.per_member`): in own currencies one panel per country. The title
+    compares the two only as far as every choice agrees (costshare.compare, with ``reference``)."""
     with styled():
         countries = _countries(table, params)
-        scale, _ = S.unit_scale(params.currency, per_member=True)
+        params = cropped(params, table.loc[table["value"].notna(), "year"])
         shown = table[(table["year"] >= params.start_year) & (table["year"] <= params.end_year)]
         subtitle = (f"Annual payment divided by the US military personnel stationed in the "
                     f"country, {S.value_label(params, per_member=True)}. Official troop count "
                     f"(one basis) of the same year, or the nearest one within "
                     f"{S.TROOPS_WINDOW} years; years without one, and payments drawn apart from "
                     "the burden lines, are left out. "
-                    + " ".join(f"{S.SHORT_NAME[c]}: {S.SCOPE[c]}." for c in countries))
+                    + " ".join(f"{S.SHORT_NAME[c]}: {S.scope_text(c)}." for c in countries))
         counts = []
         for c in countries:
             mine = shown[(shown["country"] == c) & shown["value"].notna()]
@@ -711,41 +756,50 @@ def per_member_chart(table: pd.DataFrame, params) -> Figure:
             if used:
                 counts.append(f"{S.SHORT_NAME[c]} " + ", ".join(f"{t:,} ({y})" for y, t in used))
         notes = ("US personnel used: " + "; ".join(counts) + ".") if counts else ""
-        frame = _Frame(S.per_member_finding(shown, params), subtitle,
+        frame = _Frame(S.per_member_finding(shown, params, reference), subtitle,
                        _sources(params, "troops: data/reference/troops.csv "
                                 "(GAO, CRS, USFJ, Yonhap and others)"),
                        notes, legend=True)
-        body = 2.45
+        panels = _panels(countries, params)
+        panel_h = 2.2 if len(panels) == 1 else 1.15
+        gap = 0.25
+        body = panel_h * len(panels) + gap * (len(panels) - 1)
         fig = frame.figure(body + 0.25)
-        ax = frame.axes(fig, 0, body, right=RIGHT + 0.6)
-        top, handles, ends = 0.0, [], []
-        for c in countries:
-            rows = shown[shown["country"] == c].sort_values("x")
-            y = rows["value"] / scale
-            (line,) = ax.plot(rows["x"], y, color=COLORS[c], lw=1.8, marker="o", ms=3.5, mew=0,
-                              label=S.SHORT_NAME[c])
-            handles.append(line)
-            valid = rows[rows["value"].notna()]
-            if len(valid):
-                top = max(top, float(y.max()))
-                last = valid.iloc[-1]
-                amount = S.short_money(last["value"], params.currency, per_member=True)
-                ends.append((last["x"], last["value"] / scale, c,
-                             f"{S.SHORT_NAME[c]} {amount}\n({last['period']})"))
-        ymax = (top if top > 0 else 1.0) * 1.15
-        ax.set_ylim(0, ymax)
-        _money_axis(ax, params, per_member=True)
-        _year_axis(ax, params.start_year, params.end_year)
-        ax.grid(axis="x", color=GRID, linewidth=0.5)
-        # End labels just right of each line's last point, pushed apart when close.
-        min_gap = ymax * 0.13
-        placed: list[float] = []
-        x_text = max((e[0] for e in ends), default=0) + 0.6
-        for x, value, c, text in sorted(ends, key=lambda e: e[1]):
-            y = value if not placed else max(value, placed[-1] + min_gap)
-            placed.append(y)
-            ax.annotate(text, xy=(x, value), xytext=(x_text, y), ha="left", va="center",
-                        fontsize=SIZES["note"], color=COLORS[c], annotation_clip=False)
+        handles, axes = [], []
+        for k, group in enumerate(panels):
+            ax = frame.axes(fig, k * (panel_h + gap), panel_h, right=RIGHT + 0.9,
+                            sharex=axes[0] if axes else None)
+            axes.append(ax)
+            currency = S.currency_of(params, group[0])
+            scale, _ = S.unit_scale(currency, per_member=True)
+            top, ends = 0.0, []
+            for c in group:
+                rows = shown[shown["country"] == c].sort_values("x")
+                y = rows["value"] / scale
+                (line,) = ax.plot(rows["x"], y, color=COLORS[c], lw=1.8, marker="o", ms=3.5, mew=0,
+                                  label=S.SHORT_NAME[c])
+                handles.append(line)
+                valid = rows[rows["value"].notna()]
+                if len(valid):
+                    top = max(top, float(y.max()))
+                    last = valid.iloc[-1]
+                    amount = S.short_money(last["value"], currency, per_member=True)
+                    ends.append((last["x"], last["value"] / scale, c,
+                                 f"{S.SHORT_NAME[c]} {amount}\n({last['period']})"))
+            ymax = (top if top > 0 else 1.0) * 1.15
+            ax.set_ylim(0, ymax)
+            _money_axis(ax, params, per_member=True, country=group[0] if len(panels) > 1 else None)
+            _year_axis(ax, params.start_year, params.end_year, labels=k == len(panels) - 1)
+            ax.grid(axis="x", color=GRID, linewidth=0.5)
+            # End labels just right of each line's last point, pushed apart when close.
+            min_gap = ymax * 0.13
+            placed: list[float] = []
+            x_text = params.end_year + 1 + 0.3
+            for x, value, c, text in sorted(ends, key=lambda e: e[1]):
+                y = value if not placed else max(value, placed[-1] + min_gap)
+                placed.append(y)
+                ax.annotate(text, xy=(x, value), xytext=(x_text, y), ha="left", va="center",
+                            fontsize=SIZES["note"], color=COLORS[c], annotation_clip=False)
         frame.legend(fig, handles)
         fig.draw_without_rendering()
         return fig
@@ -755,24 +809,22 @@ def per_member_chart(table: pd.DataFrame, params) -> Figure:
 
 
 def claims_chart(claims: pd.DataFrame, params) -> Figure:
-    """Each money claim of the articles beside the reference record it speaks of (``claims`` from
-    :func:`costshare.series.claims_vs_records`). Left: claim and record on a money scale from
-    zero. Right: the claim's distance from the record in percent (capped at 30%), flagged claims
-    as crosses, with the reading the evidence supports."""
+    """What the articles said about each period against its record (``claims`` from
+    :func:`costshare.series.claims_vs_records`, aggregated by :func:`costshare.series.claims_by_period`):
+    one row per country and period, not per claim, so the chart is as tall for five articles as
+    for five thousand. Each row: the spread of the claims' distance from the record in percent
+    (capped at 30%), a circle per claim that matches, a cross per flagged claim; the flagged ones
+    named beside the row with the reading the evidence supports."""
     from matplotlib.lines import Line2D
-    from matplotlib.ticker import MaxNLocator
 
     with styled():
-        rows = S.claim_order(claims)
+        rows = S.claims_by_period(claims)
         n = len(rows)
-        scale, _ = S.unit_scale(params.currency)
-        unit = S.value_label(params)
-        subtitle = (f"{unit[0].upper()}{unit[1:]}. A claim printed in another currency "
-                    "than the payer's is taken back into it at the ECB rate of its article's "
-                    "date, then converted like the record. Rows: the claim as printed (article, "
-                    "period); \u21b3 marks a restatement of the row above. An arrow: beyond the "
-                    "scale.")
-        frame = _Frame(S.claims_finding(rows), subtitle,
+        subtitle = ("Each row is one period of one country: how far the amounts the articles state "
+                    "for it are from the record, in percent of the record, in the payer's own "
+                    "currency (an amount printed in another currency is taken back at the ECB rate "
+                    "of its article's date). The grey band is the spread; an arrow, beyond the scale.")
+        frame = _Frame(S.claims_finding(claims), subtitle,
                        _sources(params, "claims and findings: the articles in "
                                 "seeds/, checked by costshare.reconcile"), legend=n > 0)
         if n == 0:
@@ -783,80 +835,65 @@ def claims_chart(claims: pd.DataFrame, params) -> Figure:
                      fontsize=SIZES["note"], color=MUTED, va="center")
             fig.draw_without_rendering()
             return fig
-        row_h = 0.27
-        body = row_h * n + 0.1
-        fig = frame.figure(body + 0.6)
-        label_w, money_w, pct_w, text_w = 2.0, 1.05, 1.2, 1.6
-        ax = frame.axes(fig, 0, body, left=label_w, right=WIDTH - label_w - money_w)
-        axp = frame.axes(fig, 0, body, left=label_w + money_w + 0.2,
-                         right=WIDTH - label_w - money_w - 0.2 - pct_w, sharey=ax)
-        ys = [n - 1 - i for i in range(n)]
-        records = rows["record_value"] / scale
-        values = rows["claim_value"] / scale
-        base = records.max(skipna=True) if records.notna().any() else values.median(skipna=True)
-        xmax = (base if base and base == base else 1.0) * 1.3
+        lines_per_row = [1 + min(len(r["flagged"]), 2) for r in rows]
+        row_h = [0.2 + 0.15 * k for k in lines_per_row]
+        body = sum(row_h) + 0.1
+        fig = frame.figure(body + 0.5)
+        label_w, pct_w = 2.35, 2.0
+        ax = frame.axes(fig, 0, body, left=label_w, right=WIDTH - label_w - pct_w)
         cap = 30.0
-        for y, r, rec, val in zip(ys, rows.to_dict("records"), records, values):
-            flagged = r["severity"] in FLAG_COLORS
-            color = FLAG_COLORS.get(r["severity"], INK)
-            for a in (ax, axp):
-                a.axhline(y, color=GRID, lw=0.5, zorder=0)
-            if rec == rec:
-                ax.plot([0, rec], [y, y], color="#BBBBBB", lw=2.4, zorder=1)
-                ax.plot([rec], [y], ls="none", marker="|", ms=10, mew=1.8, color=INK, zorder=2)
-            if val == val:
-                off = val > xmax
-                ax.plot([min(val, xmax)], [y], ls="none",
-                        marker=">" if off else "x" if flagged else "o", ms=6,
-                        mew=1.7 if flagged else 1.0, mfc=color if off else "none", mec=color,
-                        color=color, clip_on=False, zorder=3)
-                if off:
-                    ax.text(xmax, y + 0.3, f"{S.short_money(r['claim_value'], params.currency)} \u2192",
-                            ha="right", va="bottom", fontsize=SIZES["source"], color=color)
-            ratio = r["ratio"]
-            if ratio == ratio:
-                pct = (ratio - 1) * 100
-                shown = max(-cap, min(cap, pct))
-                axp.plot([0, shown], [y, y], color=color if flagged else "#999999", lw=1.0, zorder=1)
-                axp.plot([shown], [y], ls="none",
-                         marker=">" if pct > cap else "<" if pct < -cap else "x" if flagged else "o",
-                         ms=6, mew=1.7 if flagged else 1.0,
-                         mfc=color if abs(pct) > cap else "none", mec=color, color=color,
-                         clip_on=False, zorder=3)
-                text = _signed(pct)
-                if flagged:
-                    text += f", {r['severity']}"
-                    if r["suggested_text"]:
-                        text += f"\nread {r['suggested_text']}"
-            else:
-                text = "no record for the period"
-            axp.text(1.04, y, text, transform=axp.get_yaxis_transform(),
-                     ha="left", va="center", fontsize=SIZES["source"],
-                     color=color if flagged else MUTED, linespacing=1.05, clip_on=False)
-        labels = [("\u21b3 " if r["restates"] else "") + S.claim_label(r) for r in rows.to_dict("records")]
-        ax.set_yticks(ys, labels, fontsize=SIZES["note"])
+        total = sum(row_h)
+        ys, acc = [], 0.0
+        for h in row_h:
+            ys.append(total - acc - h / 2)
+            acc += h
+        for y, h, r in zip(ys, row_h, rows):
+            ax.axhline(y - h / 2, color=GRID, lw=0.5, zorder=0)
+            pcts = [max(-cap, min(cap, p)) for p in r["pcts"]]
+            if pcts:
+                ax.plot([min(pcts), max(pcts)], [y, y], color="#CCCCCC", lw=5, solid_capstyle="round", zorder=1)
+            for p in r["ok_pcts"]:
+                ax.plot([max(-cap, min(cap, p))], [y], ls="none", marker="o", ms=5, mfc="none", mec=INK,
+                        mew=0.9, zorder=3)
+            for f in r["flagged"]:
+                p = f["pct"]
+                color = FLAG_COLORS.get(f["severity"], FLAG_COLORS["error"])
+                if p != p:
+                    continue
+                marker = ">" if p > cap else "<" if p < -cap else "x"
+                ax.plot([max(-cap, min(cap, p))], [y], ls="none", marker=marker, ms=6.5, mew=1.7,
+                        mfc=color, mec=color, color=color, clip_on=False, zorder=4)
+            names = [f"\u201c{f['surface']}\u201d ({f['article'][:3]}) {_signed(f['pct'], 0) if f['pct'] == f['pct'] else ''}"
+                     + (f" \u2192 read {f['suggested_text']}" if f["suggested_text"] else "")
+                     for f in r["flagged"][:2]]
+            if len(r["flagged"]) > 2:
+                names.append(f"and {len(r['flagged']) - 2} more flagged")
+            text = "; ".join([]) if not names else "\n".join(names)
+            if not r["flagged"]:
+                text = "all match" if r["n"] and r["record_text"] else "no record for the period"
+            color = FLAG_COLORS["error"] if any(f["severity"] == "error" for f in r["flagged"]) else (
+                FLAG_COLORS["warning"] if r["flagged"] else MUTED)
+            ax.text(1.03, y, _wrap(text, SIZES["source"], WIDTH - label_w - pct_w - 0.25), transform=ax.get_yaxis_transform(),
+                    ha="left", va="center", fontsize=SIZES["source"], color=color, linespacing=1.05, clip_on=False)
+        labels = [f"{S.SHORT_NAME[r['country']]} {r['period']}: record {r['record_text'] or 'none'}\n"
+                  f"{r['n']} amount{'s' if r['n'] != 1 else ''} in {r['articles']} article{'s' if r['articles'] != 1 else ''}"
+                  for r in rows]
+        ax.set_yticks(ys, labels, fontsize=SIZES["note"], linespacing=1.05)
         ax.tick_params(axis="y", length=0)
-        ax.set_ylim(-0.6, max(n, 1) - 0.4)
-        ax.set_xlim(0, xmax)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
-        ax.set_xlabel(S.value_label(params, axis=True), fontsize=SIZES["note"], linespacing=1.1)
-        axp.set_xlim(-cap, cap)
-        axp.axvline(0, color=INK, lw=0.8, zorder=2)
-        axp.set_xticks([-cap, 0, cap], [_signed(-cap, 0), "record", _signed(cap, 0)])
-        axp.set_xticks([-cap / 2, cap / 2], minor=True)
-        axp.set_xlabel("claim vs record", fontsize=SIZES["note"])
-        axp.tick_params(axis="y", left=False, labelleft=False)
-        for a in (ax, axp):
-            a.spines["left"].set_visible(False)
-            a.tick_params(axis="x", labelsize=SIZES["tick"])
-        handles = [
-            Line2D([], [], ls="none", marker="|", ms=9, mew=1.8, color=INK, label="record"),
-            Line2D([], [], ls="none", marker="o", ms=6, mfc="none", mec=INK, label="claim that matches"),
-        ]
-        for s in ("error", "warning"):
-            if (rows["severity"] == s).any():
+        ax.set_ylim(0, total)
+        ax.set_xlim(-cap, cap)
+        ax.axvline(0, color=INK, lw=0.8, zorder=2)
+        ax.set_xticks([-cap, -cap / 2, 0, cap / 2, cap],
+                      [_signed(-cap, 0), _signed(-cap / 2, 0), "record", _signed(cap / 2, 0), _signed(cap, 0)])
+        ax.set_xlabel("claim against record", fontsize=SIZES["note"])
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="x", labelsize=SIZES["tick"])
+        handles = [Line2D([], [], color="#CCCCCC", lw=5, label="spread of the amounts"),
+                   Line2D([], [], ls="none", marker="o", ms=5, mfc="none", mec=INK, label="amount that matches")]
+        for sev in ("error", "warning"):
+            if any(f["severity"] == sev for r in rows for f in r["flagged"]):
                 handles.append(Line2D([], [], ls="none", marker="x", ms=6, mew=1.7,
-                                      color=FLAG_COLORS[s], label=f"flagged ({s})"))
+                                      color=FLAG_COLORS[sev], label=f"flagged ({sev})"))
         frame.legend(fig, handles)
         fig.draw_without_rendering()
         return fig

@@ -29,7 +29,9 @@ COUNTRY_ALIASES = {
     "kr": "South Korea",
     "kor": "South Korea",
 }
-CURRENCIES = ("USD", "JPY", "KRW")
+#: "own": each country in its own currency (yen for Japan, won for Korea), so a chart shows the
+#: burden rather than the exchange rate; one of the others puts every amount in that currency.
+CURRENCIES = ("own", "USD", "JPY", "KRW")
 FORMATS = ("html", "pdf")
 #: The first year with a reference record of either series, and the last a chart may show.
 MIN_YEAR, MAX_YEAR = 1978, 2035
@@ -47,7 +49,7 @@ class Params:
     countries: tuple[str, ...] = COUNTRIES
     start_year: int = 1991
     end_year: int = 2030
-    currency: str = "USD"
+    currency: str = "own"
     real: bool = False
     base_year: int = 2020
     as_of: str | None = None
@@ -84,7 +86,7 @@ DOC = {
     "countries": "Japan, South Korea or both (list, or comma-separated)",
     "start_year": f"first year on the time axis ({MIN_YEAR}-{MAX_YEAR})",
     "end_year": f"last year on the time axis ({MIN_YEAR}-{MAX_YEAR}, not before start_year)",
-    "currency": "USD, JPY or KRW",
+    "currency": "own (each country in its own: yen, won), USD, JPY or KRW",
     "real": "true for constant prices of base_year (US CPI-U), false for nominal",
     "base_year": f"price base for real=true (1999-{MAX_BASE_YEAR})",
     "as_of": "YYYY-MM-DD the briefing speaks from; empty = newest article's date",
@@ -176,7 +178,8 @@ def validate(values: Mapping[str, Any] | None = None, **overrides: Any) -> Param
         elif key == "real":
             out[key] = _bool(key, value)
         elif key == "currency":
-            c = _str(key, value).strip().upper()
+            c = _str(key, value).strip()
+            c = c.lower() if c.lower() == "own" else c.upper()
             if c not in CURRENCIES:
                 raise ParameterError(f"parameter currency: {_short(value)} is not one of {', '.join(CURRENCIES)}")
             out[key] = c

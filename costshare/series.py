@@ -46,14 +46,15 @@ JAPAN, KOREA = "Japan", "South Korea"
 #: The scope each country's series draws (data/reference/README.md, "which scope?").
 SCOPE = dict(DEFAULT_SCOPE)
 SCOPE_TEXT = {
-    JAPAN: "the whole host-nation-support budget: SMA items, facilities and welfare",
-    KOREA: "the whole amount of the SMA",
+    JAPAN: "the whole host-nation-support budget (agreement items, facilities and welfare)",
+    KOREA: "the whole amount of the Special Measures Agreement",
 }
 
 
 def scope_text(country: str) -> str:
-    """'HNS_total (the whole host-nation-support budget: ...)': the scope a chart says it draws."""
-    return f"{SCOPE[country]} ({SCOPE_TEXT[country]})"
+    """'the whole host-nation-support budget (...)': the scope a chart says it draws, in words
+    (the scope codes stay in the CSVs and the codebook)."""
+    return SCOPE_TEXT[country]
 SHORT_NAME = {JAPAN: "Japan", KOREA: "Korea"}
 OWN_CURRENCY = {JAPAN: "JPY", KOREA: "KRW"}
 #: A troop count stands for a year at most this far from the year it was reported.
@@ -150,21 +151,33 @@ def short_money(value: float, currency: str, per_member: bool = False, digits: i
     return f"{_SYMBOL[currency]}{text}{_SUFFIX[scale]}"
 
 
-def value_label(params, per_member: bool = False, axis: bool = False) -> str:
+def currency_of(params, country: str) -> str:
+    """The currency a country's amounts are shown in: its own (yen, won) when
+    ``params.currency`` is 'own', else the one chosen for all."""
+    return OWN_CURRENCY[country] if params.currency == "own" else params.currency
+
+
+def value_label(params, per_member: bool = False, axis: bool = False, country: str | None = None) -> str:
     """The unit: 'US$ billion, nominal' or 'US$ billion, constant 2020 prices (US CPI-U)'; for
-    an axis label two short lines: 'US$ billion\nconstant 2020 prices'."""
-    _, word = unit_scale(params.currency, per_member)
-    name = {"USD": "US$", "JPY": "¥ (yen)", "KRW": "₩ (won)"}[params.currency]
+    an axis label two short lines: 'US$ billion\nconstant 2020 prices'. In own currencies
+    without a ``country``: 'each country's own currency (yen, won), nominal'."""
     prices = f"constant {params.base_year} prices" if params.real else "nominal"
+    if params.currency == "own" and country is None:
+        return (f"each country's own currency (yen, won), {prices}"
+                f"{' (US CPI-U)' if params.real and not axis else ''}")
+    currency = currency_of(params, country) if country else params.currency
+    _, word = unit_scale(currency, per_member)
+    name = {"USD": "US$", "JPY": "¥ (yen)", "KRW": "₩ (won)"}[currency]
     if axis:
         return f"{name} {word}\n{prices}"
     return f"{name} {word}, {prices}{' (US CPI-U)' if params.real else ''}"
 
 
 def prices_text(params) -> str:
+    money_ = "own currencies" if params.currency == "own" else params.currency
     if params.real:
-        return f"constant {params.base_year} {params.currency} (deflated with US CPI-U)"
-    return f"nominal {params.currency}"
+        return f"constant {params.base_year} {money_} (deflated with US CPI-U)"
+    return f"nominal {money_}"
 
 
 def _pct(new: float, old: float) -> float:
@@ -194,7 +207,7 @@ def burden_series(reference, params) -> pd.DataFrame:
         records["fiscal"] = is_fiscal(country)
         records["record_note"] = records["note"]  # convert_annual writes its own note
         converted = money.convert_annual(
-            records, to=params.currency, real=params.real, base_year=params.base_year,
+            records, to=currency_of(params, country), real=params.real, base_year=params.base_year,
             fiscal_col="fiscal",
         )
         by_year = {int(r["year"]): r for r in converted.to_dict("records")}
@@ -480,9 +493,43 @@ def _convert_like_records(frame: pd.DataFrame, column: str, params) -> pd.Series
         "year": frame["year"], "amount_base": frame[column],
         "currency": frame["native_currency"], "fiscal": frame["fiscal"],
     })
-    converted = money.convert_annual(table, to=params.currency, real=params.real,
-                                     base_year=params.base_year, fiscal_col="fiscal")
-    return converted["value"].astype("float64")
+    out = pd.Series(math.nan, index=frame.index, dtype="float64")
+    for country, rows in table.groupby(frame["country"], sort=False):
+        converted = money.convert_annual(rows, to=currency_of(params, country), real=params.real,
+                                         base_year=params.base_year, fiscal_col="fiscal")
+        out.loc[rows.index] = converted["value"].astype("float64").to_numpy()
+    return out
+
+
+def claims_by_period(claims: pd.DataFrame) -> list[dict]:
+    """The claims chart's rows: one per country and period (by year), with the record, how many
+    amounts and articles speak of it, each amount's distance from the record in percent, and the
+    flagged ones (error first, then the furthest off), named. As many rows for five articles as for
+    five thousand of the same periods."""
+    if claims.empty:
+        return []
+    out = []
+    for (country, period), group in claims.groupby(["country", "period"], sort=False):
+        pct = (group["ratio"] - 1) * 100
+        flagged = group[group["severity"].isin(["error", "warning"])]
+        flagged = flagged.assign(pct=pct.loc[flagged.index])  # an empty frame would take pct's rows
+        flagged = flagged.assign(_rank=flagged["severity"].map({"error": 0, "warning": 1}),
+                                 _far=-flagged["pct"].abs().fillna(0))
+        flagged = flagged.sort_values(["_rank", "_far", "claim_id"])
+        record = group["record_native"].dropna()
+        currency = group["native_currency"].iloc[0]
+        out.append({
+            "country": country, "period": period, "year": int(group["year"].min()),
+            "n": len(group), "articles": group["article"].nunique(),
+            "record_text": short_money(float(record.iloc[0]), currency) if len(record) else "",
+            "pcts": [float(p) for p in pct.dropna()],
+            "ok_pcts": [float(p) for p, sev in zip(pct, group["severity"]) if p == p and sev not in ("error", "warning")],
+            "flagged": [{"surface": f["surface"], "article": str(f["article"]), "pct": float(f["pct"]),
+                         "severity": f["severity"], "suggested_text": f["suggested_text"]}
+                        for f in flagged.to_dict("records")],
+        })
+    out.sort(key=lambda r: (r["year"], r["period"], r["country"]))
+    return out
 
 
 def claim_label(row) -> str:
@@ -698,8 +745,11 @@ def trajectory(series: pd.DataFrame, country: str, currency: str, per_member_: b
     if hi["value"] > 1.05 * max(ends) and hi["year"] not in (first["year"], last["year"]):
         return f"{name} rose from {money_(first)} to {money_(hi)}, then fell to {money_(last)}"
     factor = last["value"] / first["value"]
-    if factor >= 2:
-        return f"{name} grew {factor:.1f}-fold, from {money_(first)} to {money_(last)}"
+    years = int(last["year"]) - int(first["year"])
+    if factor >= 2 and years > 0:
+        # an annual rate: a multiple says more about the window's length than about the payment
+        rate = (factor ** (1 / years) - 1) * 100
+        return f"{name} grew {rate:.1f}% a year, from {money_(first)} to {money_(last)}"
     verb = "rose" if factor > 1.005 else "fell" if factor < 0.995 else "held"
     return f"{name} {verb} from {money_(first)} to {money_(last)}"
 
@@ -708,7 +758,7 @@ def burden_finding(series: pd.DataFrame, params) -> str:
     """The burden chart's title: each country's trajectory, computed."""
     parts = []
     for c in params.countries:
-        t = trajectory(series, c, params.currency, noun="" if parts else "payment")
+        t = trajectory(series, c, currency_of(params, c), noun="" if parts else "payment")
         if t:
             parts.append(t)
     if not parts:
@@ -717,15 +767,24 @@ def burden_finding(series: pd.DataFrame, params) -> str:
     return text[0].upper() + text[1:]
 
 
-def per_member_finding(table: pd.DataFrame, params) -> str:
+def per_member_finding(table: pd.DataFrame, params, reference=None) -> str:
     """The per-member chart's title: the latest year both countries have a value, compared."""
-    ccy = params.currency
     valued = table[table["value"].notna()]
     if valued.empty:
         return "No year has both a payment and a troop count"
     if len(params.countries) == 1 or valued["country"].nunique() == 1:
         c = valued["country"].iloc[0]
-        return trajectory(valued, c, ccy, True, noun="payment per US service member stationed there")
+        return trajectory(valued, c, currency_of(params, c), True, noun="payment per US service member stationed there")
+    if reference is not None:
+        # the two compared only as far as every choice of year, rate, scope and troops agrees
+        from costshare import compare
+
+        pm = compare.per_member(reference, params)
+        if pm is not None:
+            return compare.per_member_title(pm)
+    ccy = params.currency
+    if ccy == "own":
+        return "Per US service member stationed there, each country in its own currency"
     years = sorted(set(valued.loc[valued["country"] == JAPAN, "year"])
                    & set(valued.loc[valued["country"] == KOREA, "year"]))
     if not years:
@@ -878,6 +937,11 @@ def key_numbers(reference, params, claims: pd.DataFrame | None = None) -> dict[s
         out["longest_lapse_basis"] = worst["lapse_basis"]
         out["longest_lapse_start"] = worst["lapse_start"].date().isoformat()
         out["longest_lapse_end"] = worst["lapse_end"].date().isoformat()
+    from costshare import compare
+    from costshare.narrative import growth_sentence
+
+    out["growth_sentence"] = growth_sentence(compare.growth(reference, params), params)
+    out["_reference"] = reference
     if claims is not None:
         out["claims_money"] = int(len(claims))
         out["claims_flagged"] = int(claims["severity"].isin(["error", "warning"]).sum())
@@ -913,28 +977,14 @@ def burden_sentences(k: dict, params) -> list[str]:
     out = []
     if k.get("japan_peak_period"):
         out.append(
-            f"Japan's host-nation support (HNS_total, the whole budget) fell "
+            f"Japan's host-nation support (the whole budget) fell "
             f"{abs(k['japan_peak_to_low_pct']):.1f}% from {_bn(k['japan_peak_jpy'], 'JPY')} in "
             f"{k['japan_peak_period']} to {_bn(k['japan_low_jpy'], 'JPY')} in "
             f"{k['japan_low_period']}, then rose {k['japan_low_to_latest_pct']:.1f}% to "
             f"{_bn(k['japan_latest_jpy'], 'JPY')} in {k['japan_latest_period']}, the latest year "
             "on record.")
-    if k.get("japan_fy2022_26_avg_vs_fy2021_pct") is not None:
-        out.append(
-            f"Japan's FY2022-26 agreement averages {_bn(k['japan_fy2022_26_avg_jpy'], 'JPY')} a "
-            f"year, {k['japan_fy2022_26_avg_vs_fy2021_pct']:.1f}% above FY2021 "
-            f"({_bn(k['japan_fy2021_jpy'], 'JPY')}), the one-year stopgap it followed.")
-    if k.get("korea_2026_vs_2019_pct") is not None:
-        out.append(
-            f"Korea's SMA total for 2026 ({_bn(k['korea_2026_krw'], 'KRW')}) is "
-            f"{k['korea_2026_vs_2019_pct']:.1f}% above 2019 ({_bn(k['korea_2019_krw'], 'KRW')}); "
-            f"2021 alone was {k['korea_2021_vs_2019_pct']:.1f}% above 2019.")
-    if k.get("korea_growth_factor") is not None:
-        out.append(
-            f"In {prices_text(params)}, Korea's payment grew {k['korea_growth_factor']:.1f}-fold "
-            f"from {short_money(k['korea_first_value'], params.currency)} "
-            f"({k['korea_first_period']}) to {short_money(k['korea_last_value'], params.currency)} "
-            f"({k['korea_last_period']}).")
+    if k.get("growth_sentence"):
+        out.append(k["growth_sentence"])
     for prefix, name, country in (("japan", "Japan", JAPAN), ("korea", "Korea", KOREA)):
         apart = dict(k.get(f"{prefix}_apart") or {})
         derived = apart.pop("derived", [])
@@ -979,11 +1029,8 @@ def comparison_sentences(k: dict, per_member_table: pd.DataFrame, agreements: pd
         names = [f"{SHORT_NAME[r['country']]}'s {re.sub(r' [(].*[)]$', '', r['agreement'])} "
                  f"({period_label(r['country'], _fiscal_start(r))})" for r in stopgaps.to_dict("records")]
         out.append("One-year stopgaps: " + " and ".join(names) + ".")
-    if k.get("japan_fy2022_26_avg_vs_fy2021_pct") is not None and k.get("korea_2026_vs_2019_pct") is not None:
-        out.append(
-            f"After their stopgaps both raised their payments: Japan's FY2022-26 average is "
-            f"{k['japan_fy2022_26_avg_vs_fy2021_pct']:.1f}% above FY2021, Korea's 2026 total "
-            f"{k['korea_2026_vs_2019_pct']:.1f}% above 2019.")
+    if k.get("growth_sentence"):
+        out.append(k["growth_sentence"])
     latest = {}
     for c in params.countries:
         key = SHORT_NAME[c].lower()
@@ -994,7 +1041,7 @@ def comparison_sentences(k: dict, per_member_table: pd.DataFrame, agreements: pd
         out.append(f"Japan hosts {ratio:.1f} times as many US service members as Korea "
                    f"({latest[JAPAN]:,} against {latest[KOREA]:,} in the latest counts used), so "
                    "its larger total says little about who pays more for the same presence.")
-    out.append(per_member_finding(per_member_table, params) + ".")
+    out.append(per_member_finding(per_member_table, params, k.get("_reference")) + ".")
     return out
 
 
@@ -1026,8 +1073,6 @@ def captions(kind: str, params, **tables) -> str:
             bases = "; ".join(f"{SHORT_NAME[x]}: {series_basis_text(x)}" for x in params.countries)
             text += (f" Each line is drawn on one basis ({bases}) and breaks where that basis has "
                      f"no figure: {missing}.")
-        if notes := basis_notes(shown, params.countries):
-            text += " " + notes
         if drawn is not None and len(drawn):
             text += (f" Circles: {len(drawn) - flagged} amounts the articles state that match the "
                      f"records; crosses: {flagged} flagged by the checks, labelled with the reading "
@@ -1035,8 +1080,9 @@ def captions(kind: str, params, **tables) -> str:
         return text + " Bars below: the agreement terms."
     if kind == "claims":
         c = tables["claims"]
-        return (f"**Chart 2. {claims_finding(c)}.** Each money claim beside the record of its "
-                f"period, in {value_label(params)}; right, the distance from the record in percent.")
+        return (f"**Chart 2. {claims_finding(c)}.** One row per country and period: the spread of "
+                "what the articles said against the record, in percent of the record, the flagged "
+                "amounts named with the reading the records support.")
     if kind == "tracks":
         a = tables["agreements"]
         return (f"**Chart 3. {timeline_finding(a, params)}.** The Special Measures Agreements of "
@@ -1045,7 +1091,7 @@ def captions(kind: str, params, **tables) -> str:
                 "the negotiation events.")
     if kind == "per_member":
         t = tables["per_member"]
-        return (f"**Chart 4. {per_member_finding(t, params)}.** Annual payment per US service "
+        return (f"**Chart 4. {per_member_finding(t, params, tables.get('reference'))}.** Annual payment per US service "
                 f"member stationed in the country, {value_label(params, per_member=True)}; "
                 f"{TROOPS_BASIS} troop count (headline figures, one basis for every year) of the "
                 f"same year or the nearest within {TROOPS_WINDOW} years; only payments on each "
@@ -1056,8 +1102,20 @@ def captions(kind: str, params, **tables) -> str:
 # --------------------------------------------------------------------------------- tables
 
 
+def _money_column(values, countries, params, per_member: bool = False, digits: int = 3):
+    """A column of amounts: numbers in the header's unit, or in own currencies each amount
+    written with its own unit ('¥202bn', '₩1.52tn'), yen and won sharing no unit."""
+    if params.currency != "own":
+        scale, _ = unit_scale(params.currency, per_member)
+        return (values / scale).round(digits)
+    return [short_money(v, OWN_CURRENCY[c], per_member) if v == v else "" for v, c in zip(values, countries)]
+
+
 def unit_short(params, per_member: bool = False) -> str:
-    """'US$ bn', '₩ tn, 2020 prices', 'US$ k' for column headers."""
+    """'US$ bn', '₩ tn, 2020 prices', 'US$ k' for column headers; 'own currency' in own
+    currencies."""
+    if params.currency == "own":
+        return "own currency" + (f", {params.base_year} prices" if params.real else "")
     _, word = unit_scale(params.currency, per_member)
     abbreviation = {"billion": "bn", "trillion": "tn", "million": "m", "thousand": "k"}[word]
     name = {"USD": "US$", "JPY": "¥", "KRW": "₩"}[params.currency]
@@ -1067,27 +1125,25 @@ def unit_short(params, per_member: bool = False) -> str:
 def claims_table(claims: pd.DataFrame, params) -> pd.DataFrame:
     """Chart 2 as a table: each claim as printed, claim and record in the chosen unit, the ratio
     in the payer's currency, the finding and the suggested reading."""
-    scale, _ = unit_scale(params.currency)
     unit = unit_short(params)
     rows = claim_order(claims)
     return rows.assign(**{
-        f"claim ({unit})": (rows["claim_value"] / scale).round(3),
-        f"record ({unit})": (rows["record_value"] / scale).round(3),
+        f"claim ({unit})": _money_column(rows["claim_value"], rows["country"], params),
+        f"record ({unit})": _money_column(rows["record_value"], rows["country"], params),
         "claim / record": rows["ratio"].round(3),
     }).rename(columns={"surface": "claim as printed", "record_id": "record",
                        "severity": "finding", "suggested_text": "read as"})[
         ["claim_id", "claim as printed", "period", f"claim ({unit})", "record",
-         f"record ({unit})", "claim / record", "finding", "read as"]].set_index("claim_id")
+         f"record ({unit})", "claim / record", "finding", "read as"]].rename(
+            columns={"claim_id": "number (article:offset)"}).set_index("number (article:offset)")
 
 
 def per_member_table(table: pd.DataFrame, params) -> pd.DataFrame:
     """Chart 4 as a table: payment, the troop count used (and its year), payment per member."""
-    scale, _ = unit_scale(params.currency)
-    scale_pm, _ = unit_scale(params.currency, per_member=True)
     rows = table[table["value"].notna()]
     return rows.assign(**{
-        f"payment ({unit_short(params)})": (rows["payment"] / scale).round(3),
-        f"per member ({unit_short(params, True)})": (rows["value"] / scale_pm).round(1),
+        f"payment ({unit_short(params)})": _money_column(rows["payment"], rows["country"], params),
+        f"per member ({unit_short(params, True)})": _money_column(rows["value"], rows["country"], params, True, 1),
     }).rename(columns={"troops": "US personnel", "troops_year": "count of"})[
         ["country", "period", f"payment ({unit_short(params)})", "US personnel", "count of",
          f"per member ({unit_short(params, True)})"]].set_index(["country", "period"])
@@ -1113,11 +1169,10 @@ def agreements_table(agreements: pd.DataFrame) -> pd.DataFrame:
 def burden_table(series: pd.DataFrame, params) -> pd.DataFrame:
     """Chart 1 as a table: each value with the record it comes from (amount as recorded, the rate
     and CPI factor used, the record id), so every point can be traced to its source row."""
-    scale, _ = unit_scale(params.currency)
     rows = series[series["status"] == "value"]
     return rows.assign(**{
         "recorded": [f"{a:g} {u}" for a, u in zip(rows["amount"], rows["unit"])],
-        f"value ({unit_short(params)})": (rows["value"] / scale).round(3),
+        f"value ({unit_short(params)})": _money_column(rows["value"], rows["country"], params),
         "rate": rows["rate_period"].replace("", "none (same currency)"),
         # nominal prices apply no CPI factor: say so rather than show NaN
         "CPI factor": [f"{x:.4f}" if not math.isnan(x) else "none (current prices)" for x in rows["cpi_factor"]],

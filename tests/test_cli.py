@@ -130,5 +130,5 @@ def test_sources_show_a_bidi_override_in_a_file_name_escaped(tmp_path):
     seeds = tmp_path / "seeds_file_name_with_bidi_override"
     seeds.mkdir()
     (seeds / "memo\u202etxt.exe.txt").write_text("Japan paid 201.7 billion yen in FY2021.\n")
-    section = briefing.sources_section(pipeline.run(seeds), P.validate({}))
+    section = briefing.articles_appendix(pipeline.run(seeds))
     assert "memo\\u202etxt.exe.txt" in section and "\u202e" not in section

@@ -60,6 +60,8 @@ def test_stated_1_2_percent_fits_the_records_so_it_is_right_and_the_amounts_are_
     (f,) = by_claim(seeds, "1.2%", "stated_change")
     assert f.severity == "info" and "is right" in f.message and "+1.2%" in f.message and "misprinted" in f.message
     assert f.mechanism == "misprinted_amounts"
+    amounts = [by_claim(seeds, s, "magnitude")[0] for s in ("193 billion yen", "2017 billion yen")]
+    assert all(a.severity == "error" for a in amounts)
 
 
 def test_four_year_and_five_year_for_the_same_deal(seeds):

@@ -7,6 +7,7 @@ notebooks on a copy of the seeds, made once per session.
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import html
 import json
@@ -31,7 +32,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NB = FIXTURES / "notebooks"
 OK, BROKEN, NO_PARAMETERS, SLOW, DIES = (
     NB / f"{n}.ipynb.json" for n in ("ok", "broken", "no_parameters", "slow", "dies"))
-SECTIONS = ("key-findings", "data-quality", "sources", "methods", "run-metadata")
+SECTIONS = ("bottom-line", "news-checks", "appendix")
+APPENDIX_PARTS = ("appendix-articles", "sources", "methods", "run-metadata")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -84,7 +86,7 @@ def test_good_run_publishes_atomically(tmp_path):
     assert "plt.subplots" not in page and "jp-InputArea-editor" not in page, "no code in a briefing"
     assert "Chart 1." in page and "A straight line through three points." in page
     # the notebook's "Parameters" section is left out; run metadata has its own
-    assert re.findall(r"<h[1-6][^>]*>Parameters</h[1-6]>", page) == ['<h3 id="run-parameters">Parameters</h3>']
+    assert re.findall(r"<h[1-6][^>]*>Parameters</h[1-6]>", page) == ['<h4 id="run-parameters">Parameters</h4>']
 
 
 def test_a_second_good_run_replaces_the_first(tmp_path):
@@ -226,7 +228,7 @@ def test_if_changed_skips_and_what_changed_lists_the_difference(tmp_path, seeds)
     assert result.status == "rendered"
     assert result.run["changes"]["new_articles"] == 1 and result.run["changes"]["new_claims"] >= 1
     page = (reports / "t" / "briefing.html").read_text()
-    section = page[page.index('id="what-changed"'):page.index('id="data-quality"')]
+    section = page[page.index('id="what-changed"'):page.index('id="sources"')]
     assert "005_new.txt" in section and "A new article" in section and "211 billion yen" in section
     assert result.run["params"]["as_of"] == "2022-01-08"
 
@@ -342,7 +344,10 @@ def test_e2e_every_section_present(e2e):
         source = json.loads(path.read_text())["cells"][0]["source"]
         title = re.match(r"#\s+(.+)", "".join(source)).group(1).strip()
         assert title in html.unescape(e2e.html), title
-    assert e2e.params.title in html.unescape(e2e.html) and "As of 7 January 2022" in e2e.html
+    for anchor in APPENDIX_PARTS:
+        assert f'<details class="appendix" id="{anchor}"' in e2e.html, anchor
+    assert e2e.params.title in html.unescape(e2e.html) and "News read through 7 January 2022" in e2e.html
+    assert "exchange rates through" in e2e.html and "records through 2026" in e2e.html
     for article in e2e.extraction.articles:
         assert f'id="article-{article.id.replace(".", "-")}"' in e2e.html  # sources: every article
 
@@ -350,13 +355,18 @@ def test_e2e_every_section_present(e2e):
 @pytest.mark.e2e
 def test_e2e_key_numbers(e2e):
     sentences = narrative.key_findings(e2e.extraction, dataclass_replace(e2e.params, as_of="2022-01-07"))
-    assert any(s.startswith("Japan's") for s in sentences) and any(s.startswith("South Korea's") for s in sentences)
-    section = html.unescape(e2e.html[e2e.html.index('id="key-findings"'):e2e.html.index("</ul>", e2e.html.index('id="key-findings"'))])
+    assert any(s.startswith("Japan ") for s in sentences) and any(s.startswith("South Korea's") for s in sentences)
+    section = html.unescape(e2e.html[e2e.html.index('id="bottom-line"'):e2e.html.index("</ul>", e2e.html.index('id="bottom-line"'))])
     for sentence in sentences:
         assert f"<li>{sentence}</li>" in section, sentence
     counts = e2e.run["counts"]
     assert counts["articles"] == len(e2e.extraction.articles) and counts["claims"] == len(e2e.extraction.claims)
-    assert f"The {counts['articles']} articles" in section and f"{counts['claims']} numbers" in section
+    box = e2e.html[e2e.html.index('class="news-box"'):e2e.html.index("</aside>")]
+    assert f"{counts['claims']} numbers read in {counts['articles']} articles" in box
+    findings = list(csv.DictReader((e2e.folder / "findings.csv").open(encoding="utf-8")))
+    errors = sum(1 for f in findings if f["severity"] == "error")
+    warnings = sum(1 for f in findings if f["severity"] == "warning")
+    assert f"<strong>{errors}</strong> errors" in box and f"<strong>{warnings}</strong> warning" in box
 
 
 def dataclass_replace(params, **changes):
@@ -376,7 +386,8 @@ def test_e2e_pdf_carries_the_key_numbers(e2e):
     for sentence in sentences:
         for number in re.findall(r"\d[\d,.]*\d%?|\d%?", sentence):
             assert number in text, f"{number} (from: {sentence[:60]}…) missing in the PDF"
-    for anchor_title in ("Key findings", "Data quality", "Sources", "Methods", "Run metadata"):
+    for anchor_title in ("The bottom line", "Where things stand", "What the news got wrong", "Appendix",
+                         "Sources, with their grades", "Methods", "Run metadata"):
         assert anchor_title in text
 
 
@@ -485,7 +496,7 @@ def test_merge_numbers_charts_and_drops_code_and_volatile_ids():
     ])
     charts, warnings = briefing.Charts(), []
     sanitizer = briefing.Sanitizer({"reports/.tmp~default~abc": "reports/default"})
-    cells, appendix = briefing.notebook_cells(nb, 2, charts, sanitizer, warnings)
+    cells, appendix, _news = briefing.notebook_cells(nb, 2, charts, sanitizer, warnings)
     assert appendix == []
     assert charts.listing == [("Chart 1.", "A _rising_ line of HNS_total."), ("Chart 2.", "Set in the cell's metadata.")]
     assert warnings == ["UserWarning: noisy"]
@@ -513,7 +524,7 @@ def test_cells_tagged_appendix_move_to_the_appendix():
         new_markdown_cell("## Provenance", metadata={"tags": ["appendix"]}),
         new_code_cell("p", metadata={"tags": ["appendix"]}, outputs=[new_output("stream", name="stdout", text="detail\n")]),
     ])
-    cells, appendix = briefing.notebook_cells(nb, 1, briefing.Charts(), briefing.Sanitizer(), [])
+    cells, appendix, _news = briefing.notebook_cells(nb, 1, briefing.Charts(), briefing.Sanitizer(), [])
     assert [c.cell_type for c in cells] == ["markdown", "code"] and cells[1].outputs[0].text == "main\n"
     assert appendix[0].source.startswith("### Provenance") and appendix[1].outputs[0].text == "detail\n"
 
@@ -526,8 +537,7 @@ def test_headings_get_unique_ids_and_a_table_of_contents():
     out = briefing.finish_html(body)
     assert '<h2 id="claims">' in out and '<h3 id="claims-2">' in out and '<h2 id="data-quality">' in out
     toc = out[out.index("<ol>"):out.index("</nav>")]
-    assert toc == ('<ol><li><a href="#claims">Claims</a><ol><li><a href="#claims-2">Claims</a></li></ol></li>'
-                   '<li><a href="#data-quality">Data quality</a></li></ol>')
+    assert toc == '<ol><li><a href="#claims">Claims</a></li><li><a href="#data-quality">Data quality</a></li></ol>'
 
 
 def test_key_findings_are_computed_and_follow_the_countries():
@@ -536,9 +546,11 @@ def test_key_findings_are_computed_and_follow_the_countries():
     japan = next(s for s in both if s.startswith("Japan's"))
     records = extraction.reference.records
     avg = records[(records["record_id"].str.startswith("JP-HNS_total-FY2022-FY2026")) & (records["measure"] == "annual_avg")]
-    fy2021 = extraction.reference.find("Japan", "FY2021", scope="HNS_total", measure="annual")
-    change = (avg["amount"].iloc[0] / fy2021["amount"].iloc[0] - 1) * 100
-    assert f"{change:.1f}% above FY2021" in japan
+    before = records[(records["record_id"].str.startswith("JP-HNS_total-FY2016-FY2020")) & (records["measure"] == "annual_avg")]
+    change = (avg["amount"].iloc[0] / before["amount"].iloc[0] - 1) * 100
+    # an agreement's estimate against the agreement before it, not against one year's budget
+    assert f"{change:.1f}% above the 189.3 billion yen a year of the agreement before it" in japan
+    assert "FY2021" not in japan
     korea_only = narrative.key_findings(extraction, P.validate({"countries": "korea"}))
     assert not any(s.startswith("Japan's") for s in korea_only)
     assert any(s.startswith("South Korea's") for s in korea_only)
@@ -733,8 +745,11 @@ def test_briefing_with_220_claims_shows_every_claim_in_every_table(tmp_path):
     assert result.run["counts"]["claims"] == 220
     page = (reports / "t" / "briefing.html").read_text()
     assert not re.search(r"\d+ rows × \d+ columns", page), "no table is cut"
-    for n in range(220):  # each claim, by its amount, in the claims table
-        assert f"{100 + n}.5 billion yen" in page, n
+    # more claims than the briefing lists: every one in claims.csv, the page says where
+    assert 'id="appendix-claims"' in page and "claims.csv" in page
+    claims_csv = (reports / "t" / "claims.csv").read_text()
+    for n in range(220):
+        assert f"{100 + n}.5 billion yen" in claims_csv, n
     ids = [line.split(",", 1)[0] for line in (reports / "t" / "claims.csv").read_text().splitlines()[1:]]
     for claim_id in ids:  # and in the overview, the provenance and the cues: three times at least
         assert page.count(f">{claim_id}<") >= 3, claim_id
@@ -764,3 +779,55 @@ def test_sigterm_through_the_command_line_exits_143_in_one_line(tmp_path):
             proc.kill()
     assert proc.returncode == 143 and err.strip() == "costshare: interrupted; nothing was published", err
     assert sorted(p.name for p in reports.iterdir()) == [".lock-t"]
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_e2e_body_fits_six_pages_and_page_one_answers(e2e):
+    """Before the "Appendix" heading at most six A4 pages; page one holds the bottom line, the
+    status table and the news box."""
+    pages = _pdf_pages(e2e.folder / "briefing.pdf")
+    first_appendix = next(i for i, p in enumerate(pages) if re.search(r"^\s*Appendix\s*$", p, re.M))
+    assert first_appendix <= 6, f"the body runs to page {first_appendix}"
+    one = pages[0]
+    assert "The bottom line" in one and "Where things stand" in one and "What the news got wrong" in one
+    assert "31 March 2027" in one and "1.519 trillion won" in one
+    # the appendix folds in the HTML; each table appears once
+    assert e2e.html.count('<details class="appendix"') >= 4
+    assert e2e.html.count('class="wide findings"') == 2  # the worst in the body, all in the appendix
+    assert "HNS_total" not in "".join(re.findall(r"<th[^>]*>(.*?)</th>", e2e.html))  # words, not codes
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_briefing_size_does_not_grow_with_the_corpus(tmp_path):
+    """300 articles (the seeds copied 60 times, in a temporary folder): the HTML stays under a
+    few MB, the body within its six pages, and the claims live in claims.csv, not in the page."""
+    seeds = tmp_path / "seeds_copied_sixty_times"
+    seeds.mkdir()
+    rows = list(csv.DictReader((paths.SEEDS_DIR / "manifest.csv").open(encoding="utf-8")))
+    out = []
+    for k in range(60):
+        for r in rows:
+            name = f"{k:03d}_{r['file']}"
+            shutil.copyfile(paths.SEEDS_DIR / r["file"], seeds / name)
+            out.append({**r, "file": name})
+    with (seeds / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(out)
+    params = P.validate({"seeds_dir": str(seeds), "name": "large"})
+    result = render.render(params, reports_dir=tmp_path / "reports", figures_dir=None, progress=False)
+    page = (result.folder / "briefing.html").read_text(encoding="utf-8")
+    assert result.run["counts"]["articles"] == 300
+    assert len(page.encode()) < 3_000_000
+    assert page.count('class="wide articles"') == 1 and page.count("<tr id=\"article-") == 300
+    assert "claims.csv" in page and 'id="appendix-claims"' in page  # every number: in claims.csv
+    pages = _pdf_pages(result.folder / "briefing.pdf")
+    first_appendix = next(i for i, p in enumerate(pages) if re.search(r"^\s*Appendix\s*$", p, re.M))
+    assert first_appendix <= 6

@@ -128,8 +128,8 @@ def test_derived_values_are_drawn_as_derived(ref):
 
 
 def test_constant_prices_deflate_with_cpi(ref):
-    nominal = S.burden_series(ref, P.validate())
-    real = S.burden_series(ref, P.validate(real=True, base_year=2020))
+    nominal = S.burden_series(ref, P.validate(currency="USD"))
+    real = S.burden_series(ref, P.validate(currency="USD", real=True, base_year=2020))
     # the base year itself is unchanged; earlier years are worth more in 2020 dollars
     assert row(real, KR, 2020)["value"] == pytest.approx(row(nominal, KR, 2020)["value"])
     factor = money.cpi_factor(2010, 2020)
@@ -266,8 +266,11 @@ def test_burden_finding_is_computed(ref):
     jpy = P.validate(currency="JPY")
     text = S.burden_finding(S.burden_series(ref, jpy), jpy)
     assert text.startswith("Japan's payment fell from ¥276bn (FY1999) to ¥185bn (FY2014), then rose to ¥212bn (FY2024)")
-    usd = P.validate()
-    assert "Korea's grew 7.0-fold, from $0.15bn (1991) to $1.05bn (2026)" in S.burden_finding(S.burden_series(ref, usd), usd)
+    usd = P.validate(currency="USD")
+    # growth as an annual rate, never a multiple over a window of its own length
+    assert "Korea's grew 5.7% a year, from $0.15bn (1991) to $1.05bn (2026)" in S.burden_finding(S.burden_series(ref, usd), usd)
+    own = P.validate()
+    assert "Korea's grew 5.1% a year, from ₩0.39tn (1999) to ₩1.52tn (2026)" in S.burden_finding(S.burden_series(ref, own), own)
 
 
 def test_timeline_finding_is_computed(ref):

@@ -66,12 +66,12 @@ def test_new_articles_flow_into_claims_findings_charts_and_what_changed(tmp_path
 
     changes = second.run["changes"]
     assert changes["new_articles"] == 6 and changes["new_claims"] >= 15 and changes["new_findings"] >= 1
-    section = page[page.index('id="what-changed"'):page.index('id="data-quality"')]
+    section = page[page.index('id="what-changed"'):page.index('id="sources"')]
     for name in ("100_korea_12th_sma_won.txt", "101_japan_budget_yen_sjis.txt", "102_tables_and_lists.txt",
                  "103_no_burden_figure.txt", "104_wrong_conversion.txt", "105_undated_no_manifest.txt"):
         assert name in section
     assert "1.5192 trillion won" in section and "$19 billion" in section
-    quality = page[page.index('id="data-quality"'):]
+    quality = page[page.index('id="news-checks"'):]
     assert "$19 billion" in quality and "factor of 10" in quality
     assert "no manifest row, no date in the text" in page  # how the undated article's date was read
     # the charts take the new claims and records: the claims chart counts them, the burden chart shows the wrong conversion
@@ -133,7 +133,7 @@ def test_broken_seeds_through_render(tmp_path, case, fragment):
         (["--set", "start_year=nineteen"], "parameter start_year: expected a whole number"),
         (["--set", "real=maybe"], "parameter real: expected true or false"),
         (["--set", "start_year=2020", "--set", "end_year=2010"], "start_year (2020) is after end_year (2010)"),
-        (["--set", "currency=EUR"], "parameter currency: 'EUR' is not one of USD, JPY, KRW"),
+        (["--set", "currency=EUR"], "parameter currency: 'EUR' is not one of own, USD, JPY, KRW"),
         (["--set", "countries=France"], "unknown country 'France'"),
         (["--name", "../outside"], "parameter name: '../outside' must be a plain folder name"),
     ],
