@@ -566,10 +566,17 @@ def not_checked_block(rows: list[dict]) -> str:
     if not rows:
         return ""
     body = [[f'<a href="#{e(article_anchor(r["article"]))}">{e(r["claim"])}</a>', e(r["surface"]),
-             e(" ".join(x for x in (r["country"], r["kind"], r["period"]) if x)), e(r["reason"])] for r in rows]
+             e(" ".join(x for x in (r["country"], r["kind"], r["period"]) if x)), e(r["reason"])]
+            for r in rows[:NOT_CHECKED_SHOWN]]
+    more = (f"<p>The first {NOT_CHECKED_SHOWN} of {len(rows)} are listed; all are in not_checked.csv.</p>"
+            if len(rows) > NOT_CHECKED_SHOWN else "")
     return (f"<h3>Not checked ({len(rows)})</h3><p>These amounts were read, but which year or whose "
             "payment they are is not clear enough to hold them against a record. They are not errors.</p>"
-            + _table(["claim", "as printed", "best reading", "why not checked"], body, cls="wide not-checked"))
+            + _table(["claim", "as printed", "best reading", "why not checked"], body, cls="wide not-checked") + more)
+
+
+#: rows of the not-checked list shown in the page; the briefing's size does not grow with the corpus
+NOT_CHECKED_SHOWN = 8
 
 
 def _suggested(f) -> str:

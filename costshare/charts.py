@@ -436,6 +436,10 @@ def _primary_claims(claims, params):
     return c.sort_values(["x", "claim_id"]).reset_index(drop=True)
 
 
+#: labels drawn for flagged claims at most; the rest are marked and listed under Data quality
+MAX_FLAG_LABELS = 6
+
+
 def _claims_on_burden(ax, claims, scale: float, ymax: float, params, currency: str | None = None) -> list:
     """Claims as markers (a dashed span for a per-year figure of several years); flagged ones as
     crosses labelled with their reading in the empty band at the top, off-scale ones as a
@@ -445,7 +449,11 @@ def _claims_on_burden(ax, claims, scale: float, ymax: float, params, currency: s
     if claims is None or claims.empty:
         return []
     handles = []
-    ok = claims[claims["severity"] == ""]
+    # one mark per distinct point: a corpus that repeats a figure a hundred times draws it once,
+    # so the chart (and the page) does not grow with the number of articles
+    claims = claims.assign(_n=1).groupby(["x", "x_end", "claim_value", "severity", "surface", "period", "suggested_text"],
+                                          dropna=False, sort=True).agg(article=("article", "first"), _n=("_n", "sum")).reset_index()
+    ok = claims[claims["severity"] == ""].drop_duplicates(["x", "x_end", "claim_value"])
     if not ok.empty:
         single = ok[ok["x_end"].isna()]
         ax.plot(single["x"], single["claim_value"] / scale, ls="none", marker="o", ms=5.5,
@@ -459,7 +467,8 @@ def _claims_on_burden(ax, claims, scale: float, ymax: float, params, currency: s
                               label="claim (article)"))
     flagged = claims[claims["severity"] != ""]
     labels = []
-    for r in flagged.to_dict("records"):
+    shown = flagged.sort_values(["_n", "x"], ascending=[False, True]).head(MAX_FLAG_LABELS)
+    for r in shown.to_dict("records"):
         y = r["claim_value"] / scale
         color = FLAG_COLORS.get(r["severity"], FLAG_COLORS["error"])
         off_scale = y > ymax
@@ -471,7 +480,13 @@ def _claims_on_burden(ax, claims, scale: float, ymax: float, params, currency: s
             text += f" = {S.short_money(r['claim_value'], currency or params.currency)}, off the scale"
         if r["suggested_text"]:
             text += f" \u2192 read {r['suggested_text']}"
+        if r["_n"] > 1:
+            text += f" ({r['_n']} articles)"
         labels.append((ymax if off_scale else y, r["x"], text, color))
+    for r in flagged.drop(shown.index).to_dict("records"):
+        y = r["claim_value"] / scale
+        ax.plot([r["x"]], [min(y, ymax)], ls="none", marker="x", ms=7, mew=1.8,
+                color=FLAG_COLORS.get(r["severity"], FLAG_COLORS["error"]), clip_on=False, zorder=5)
     if labels:
         # Stacked in the empty band above the data, the highest point's label on top so that the
         # leader lines do not cross; right-aligned a little left of the points.
