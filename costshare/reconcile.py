@@ -39,6 +39,8 @@ RATE_DRIFT = 0.10
 #: an unexplained deviation larger than this is taken for another quantity, not noted
 UNEXPLAINED_LIMIT = 0.25
 SCOPE = {JAPAN: "HNS_total", KOREA: "SMA_total"}
+#: the currencies of the records: only amounts in these are held against them
+CHECKED_CURRENCIES = ("USD", "JPY", "KRW")
 
 
 @dataclass
@@ -64,7 +66,7 @@ def not_checked(claims) -> list[dict]:
     reason ("period unclear: ..."). They are listed, never turned into findings."""
     out = []
     for c in claims:
-        if c.restates or c.kind not in ("annual", "total") or c.unit not in ("USD", "JPY", "KRW"):
+        if c.restates or c.kind not in ("annual", "total") or c.unit not in CHECKED_CURRENCIES:
             continue
         if checkable(c):
             continue
@@ -302,7 +304,7 @@ def _print_defects(ctx: _Context) -> list[Finding]:
     for c in ctx.claims:
         if not c.rule.startswith("money"):
             continue
-        read = display.amount(c.value, c.unit) if c.unit in ("USD", "JPY", "KRW") else f"{c.value} {c.unit}"
+        read = display.amount(c.value, c.unit) if c.unit in CHECKED_CURRENCIES else f"{c.value} {c.unit}"
         printed = " ".join(c.surface.split())
         if ".garbled(repeated scale" in c.rule:
             out.append(Finding(
@@ -376,7 +378,7 @@ def checkable(c) -> bool:
 def _magnitude(ctx: _Context) -> list[Finding]:
     out = []
     for c in ctx.claims:
-        if c.restates or c.kind not in ("annual", "total") or c.unit not in ("USD", "JPY", "KRW"):
+        if c.restates or c.kind not in ("annual", "total") or c.unit not in CHECKED_CURRENCIES:
             continue
         if not checkable(c):
             continue
@@ -703,7 +705,7 @@ def _stated_changes_against_records(ctx: _Context) -> list[Finding]:
             continue
         if _conditional(ctx, pct):
             continue
-        news = [c for c in ctx.by_sentence.get((pct.article, pct._sent), ()) if c.unit in ("USD", "JPY", "KRW")
+        news = [c for c in ctx.by_sentence.get((pct.article, pct._sent), ()) if c.unit in CHECKED_CURRENCIES
                 and not c.restates and c.kind == "annual" and c.period == pct.period and checkable(c)]
         if len(news) != 1 or any(c.period == pct._base for c in ctx.by_sentence.get((pct.article, pct._sent), ())):
             continue
@@ -740,11 +742,11 @@ def _change_operands(ctx: _Context, pct):
         return [c for i in range(first, pct._sent + 1) for c in ctx.by_sentence.get((pct.article, i), ())]
 
     same = [c for c in sentences(pct._sent - 1) if c.country == pct.country
-            and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind in ("annual", "total")]
+            and c.unit in CHECKED_CURRENCIES and not c.restates and c.kind in ("annual", "total")]
     if pct._base:
         # "今年度は99年度比23%減": the base is the amount of the compared year, the new one that of the change's year
         near = sorted((c for c in sentences(pct._sent - 3) if c.country == pct.country
-                       and c.unit in ("USD", "JPY", "KRW") and not c.restates and c.kind == "annual"
+                       and c.unit in CHECKED_CURRENCIES and not c.restates and c.kind == "annual"
                        and pct._sent - 3 <= c._sent <= pct._sent), key=lambda c: abs(c._sent - pct._sent))
         base = next((c for c in near if c.period == pct._base), None)
         new = next((c for c in near if c.period == pct.period and c.period != pct._base), None)
@@ -834,7 +836,7 @@ def _cross_source(ctx: _Context, explained: set[str]) -> list[Finding]:
 
     groups: dict[tuple, list] = {}
     for c in ctx.claims:
-        if c.id in explained or c.restates or c.kind != "annual" or not c.period or c.unit not in ("USD", "JPY", "KRW"):
+        if c.id in explained or c.restates or c.kind != "annual" or not c.period or c.unit not in CHECKED_CURRENCIES:
             continue
         if not checkable(c) or ctx.published(c) is None:
             continue
