@@ -11,6 +11,7 @@ calendar years. Relative phrases resolve against the article's publication date.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from typing import Iterable, Mapping
 
@@ -109,8 +110,6 @@ class _Context:
             years = [t.first for ts in self.times_by_sent.values() for t in ts
                      if t.first is not None and t.relative is None and not t.is_span and t.first <= 2035]
             if years:
-                import datetime as dt
-
                 self.published = dt.date(max(years), 7, 1)
                 self.date_guess = f"undated: read as mid-{max(years)}, the latest year its text names"
         #: the deal the article is about, per country: (period, cue), filled as terms are attributed
@@ -765,8 +764,6 @@ def _demand_period(ctx: _Context, c: Claim, asked_in: int | None = None) -> tupl
     published = ctx.published
     if not c.country or (asked_in is None and (published is None or ctx.first(_HINDSIGHT, c._sent))):
         return "", "period: no year stated for the demand", "low"
-    import datetime as dt
-
     day = dt.date(asked_in, 7, 1) if asked_in is not None else published
     if asked_in is None:
         deals = [t for t in _article_spans(ctx) if t.first >= current_year(c.country, published)]
@@ -783,8 +780,6 @@ def _demand_period(ctx: _Context, c: Claim, asked_in: int | None = None) -> tupl
 def agreement_in_view(agreements: list[Mapping], country: str, day) -> int | None:
     """The first year of the agreement a story of that day is about: one agreed or signed in the
     half year before it, else the next one to be negotiated."""
-    import datetime as dt
-
     recent = None
     for a in agreements:
         if a.get("country") != country:
@@ -803,8 +798,6 @@ def agreement_in_view(agreements: list[Mapping], country: str, day) -> int | Non
 def next_agreement_start(agreements: list[Mapping], country: str, day) -> int | None:
     """First (fiscal) year after the latest agreement already settled (agreed or signed) before a
     day: what talks on that day are about."""
-    import datetime as dt
-
     best = None
     for a in agreements:
         if a.get("country") != country:
@@ -823,8 +816,6 @@ def next_agreement_start(agreements: list[Mapping], country: str, day) -> int | 
 
 
 def _as_date(value):
-    import datetime as dt
-
     if value is None or value != value:  # NaT
         return None
     if isinstance(value, dt.datetime):

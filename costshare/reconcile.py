@@ -525,7 +525,7 @@ def _matching_other_period(ctx: _Context, c, claimed: float, tol: float):
 
 
 def _currency_pairs(ctx: _Context) -> list[Finding]:
-    from costshare.money import NoRateError
+    from costshare.money import NoRateError, average_rate
 
     out = []
     for b in ctx.claims:
@@ -545,8 +545,6 @@ def _currency_pairs(ctx: _Context) -> list[Finding]:
             # an amount of years ago may be converted at that year's rate: judged by it when the ECB
             # has one, not judged at all when it has none (before 1999)
             try:
-                from costshare.money import average_rate
-
                 then = average_rate(a.unit, b.unit, years[0], fiscal=a.country == JAPAN)
             except NoRateError:
                 continue
